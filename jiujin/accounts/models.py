@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "系统管理员"
+    CITY = "city", "市委老干部局"
+    DISTRICT = "district", "区/县老干部局"
+    STREET = "street", "街道"
+    COMMUNITY = "community", "社区工作人员"
+    VOLUNTEER = "volunteer", "志愿者"
+
+
+class Capability(models.TextChoices):
+    """What a role may do, beyond seeing its subtree. Django permissions of the same codename add to it."""
+
+    MANAGE_CADRES = "manage_cadres", "新增和修改老干部信息"
+    VIEW_SENSITIVE = "view_sensitive", "查看完整身份证号和电话"
+    EXPORT_ROSTER = "export_roster", "导出台账"
+    IMPORT_ROSTER = "import_roster", "导入花名册"
+    VIEW_AUDIT = "view_audit", "查看审计日志"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Capability.values),
+    Role.CITY: frozenset({Capability.EXPORT_ROSTER}),
+    Role.DISTRICT: frozenset({Capability.EXPORT_ROSTER, Capability.IMPORT_ROSTER, Capability.MANAGE_CADRES}),
+    Role.STREET: frozenset({Capability.EXPORT_ROSTER, Capability.IMPORT_ROSTER, Capability.MANAGE_CADRES}),
+    Role.COMMUNITY: frozenset(
+        {
+            Capability.EXPORT_ROSTER,
+            Capability.IMPORT_ROSTER,
+            Capability.MANAGE_CADRES,
+            Capability.VIEW_SENSITIVE,
+        }
+    ),
+    Role.VOLUNTEER: frozenset(),
+}
+
+# The unit level each role is attached to.
+ROLE_LEVEL = {
+    Role.CITY: "city",
+    Role.DISTRICT: "district",
+    Role.STREET: "street",
+    Role.COMMUNITY: "community",
+    Role.VOLUNTEER: "community",
+}
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.COMMUNITY)
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField("电话", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        permissions = [(c.value, c.label) for c in Capability]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.first_name or self.username
+
+    def get_full_name(self) -> str:
+        # Chinese names are written family name first, without a space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    def can(self, capability: str) -> bool:
+        if not self.is_active:
+            return False
+        return capability in ROLE_CAPABILITIES.get(self.role, frozenset()) or self.has_perm(
+            f"accounts.{capability}"
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token for /api/v1/. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API令牌"
+        verbose_name_plural = "API令牌"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User) -> tuple[ApiToken, str]:
+        key = secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, key_hash=cls.hash_key(key)), key

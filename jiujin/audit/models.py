@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "查看"
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    STATUS = "status", "状态变更"
+    EXPORT = "export", "导出"
+    IMPORT = "import", "导入"
+
+
+class AuditEvent(models.Model):
+    """Who did what to whose personal data, and when (PIPL). Rows are never edited or deleted."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("操作", max_length=10, choices=AuditAction.choices)
+    cadre = models.ForeignKey(
+        "cadres.Cadre", verbose_name="老干部", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What was seen or touched, e.g. "详情页" or "台账导出 23 人" — a batch shares one `batch` id.
+    detail = models.CharField("说明", max_length=200, blank=True)
+    changes = models.JSONField("变更前后", default=dict, blank=True)
+    batch = models.CharField("批次", max_length=32, blank=True, db_index=True)
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    via = models.CharField("来源", max_length=10, default="web")
+
+    class Meta:
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计事件"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["cadre", "-at"], name="audit_cadre_at"),
+            models.Index(fields=["user", "-at"], name="audit_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.cadre_id}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CadresConfig(AppConfig):
+    name = "jiujin.cadres"
+    verbose_name = "老干部"

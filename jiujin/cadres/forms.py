@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from jiujin.accounts.models import User
+from jiujin.orgs.models import OrgUnit
+
+from .models import BirthdayCalendar, Cadre, CadreStatus, FamilyContact, WorkUnit
+from .validation import check_identity, clean_phone, split_tags
+
+CADRE_FIELDS = [
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "is_party_member",
+    "party_branch",
+    "category",
+    "rank",
+    "work_unit",
+    "retirement_date",
+    "community",
+    "responsible_worker",
+    "address",
+    "phone_mobile",
+    "phone_landline",
+    "living_arrangement",
+    "health_status",
+    "chronic_conditions",
+    "preferred_hospital",
+    "specialties",
+    "habits",
+    "birthday_calendar",
+    "lunar_month",
+    "lunar_day",
+    "lunar_leap",
+]
+
+
+class CadreForm(forms.ModelForm):
+    """Create/edit a cadre. The same form validates API writes, so its messages are the API's too."""
+
+    tags_text = forms.CharField(label="爱好特长", required=False, help_text="用顿号或逗号分隔，如：书法、象棋")
+    work_unit_name = forms.CharField(label="原工作单位", required=False, max_length=200)
+
+    class Meta:
+        model = Cadre
+        fields = [f for f in CADRE_FIELDS if f != "work_unit"]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "retirement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "habits": forms.Textarea(attrs={"rows": 3}),
+            "phone_mobile": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "phone_landline": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        }
+        help_texts = {"id_number": "18位，旧版15位号码会自动升级；出生日期和性别可留空，由身份证号推出"}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        communities = OrgUnit.objects.for_user(user).communities()
+        self.fields["community"].queryset = communities
+        self.fields["responsible_worker"].queryset = User.objects.filter(
+            is_active=True, org_unit__in=communities
+        ).order_by("username")
+        self.fields["birth_date"].required = False
+        self.fields["gender"].required = False
+        if self.instance.pk:
+            self.initial.setdefault("tags_text", "、".join(t.name for t in self.instance.tags.all()))
+            self.initial.setdefault("work_unit_name", self.instance.work_unit.name if self.instance.work_unit else "")
+
+    def clean_phone_mobile(self) -> str:
+        return clean_phone(self.cleaned_data.get("phone_mobile"), mobile_only=True)
+
+    def clean_phone_landline(self) -> str:
+        return clean_phone(self.cleaned_data.get("phone_landline"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "id_number" in data:
+            try:
+                info = check_identity(
+                    data["id_number"], birth_date=data.get("birth_date"), gender=data.get("gender") or None
+                )
+            except ValidationError as exc:
+                self._add_errors(exc)
+            else:
+                data.update(id_number=info.number, birth_date=info.birth_date, gender=info.gender)
+                self._check_unique_id(info.number)
+        self._clean_lunar(data)
+        return data
+
+    def _add_errors(self, exc: ValidationError) -> None:
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                self.add_error(field, message)
+
+    def _check_unique_id(self, number: str) -> None:
+        # Checked against all cadres, in scope or not: the number is unique nationwide.
+        clash = Cadre.objects.filter(id_number=number).exclude(pk=self.instance.pk).first()
+        if clash:
+            self.add_error("id_number", "该身份证号已登记" + (f"（{clash.name}）" if _visible(self.user, clash) else ""))
+
+    def _clean_lunar(self, data: dict[str, Any]) -> None:
+        if data.get("birthday_calendar") != BirthdayCalendar.LUNAR:
+            data.update(lunar_month=None, lunar_day=None, lunar_leap=False)
+            return
+        month, day = data.get("lunar_month"), data.get("lunar_day")
+        if not month or not 1 <= month <= 12:
+            self.add_error("lunar_month", "农历生日请填写月份（1–12）")
+        if not day or not 1 <= day <= 30:
+            self.add_error("lunar_day", "农历生日请填写日期（1–30）")
+
+    def tag_names(self) -> list[str]:
+        return split_tags(self.cleaned_data.get("tags_text"))
+
+    def work_unit(self) -> WorkUnit | None:
+        name = (self.cleaned_data.get("work_unit_name") or "").strip()
+        return WorkUnit.objects.get_or_create(name=name)[0] if name else None
+
+
+def _visible(user: User, cadre: Cadre) -> bool:
+    return Cadre.objects.for_user(user).filter(pk=cadre.pk).exists()
+
+
+class FamilyContactForm(forms.ModelForm):
+    class Meta:
+        model = FamilyContact
+        fields = ["name", "relation", "phone", "lives_with"]
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data.get("phone"))
+
+
+FamilyContactFormSet = forms.inlineformset_factory(
+    Cadre, FamilyContact, form=FamilyContactForm, extra=1, can_delete=True, max_num=10
+)
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label="新状态", choices=CadreStatus.choices)
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="原因", max_length=200)
+
+    def __init__(self, *args: Any, cadre: Cadre, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cadre = cadre
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        if status == self.cadre.status:
+            raise ValidationError("状态没有变化")
+        return status
+

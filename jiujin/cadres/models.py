@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Length
+
+from jiujin.lib.dates import age_on
+from jiujin.lib.pinyin import name_pinyin
+
+if TYPE_CHECKING:
+    from jiujin.accounts.models import User
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Category(models.TextChoices):
+    LIXIU = "lixiu", "离休"
+    TUIXIU = "tuixiu", "退休"
+
+
+class Rank(models.TextChoices):
+    TING = "ting", "厅局级"
+    CHU = "chu", "县处级"
+    KE = "ke", "乡科级"
+    OTHER = "other", "其他"
+
+
+class LivingArrangement(models.TextChoices):
+    ALONE = "alone", "独居"
+    EMPTY_NEST = "empty_nest", "空巢"
+    WITH_CHILDREN = "with_children", "与子女同住"
+    CARE_HOME = "care_home", "养老机构"
+
+
+class HealthStatus(models.TextChoices):
+    GOOD = "good", "良好"
+    FAIR = "fair", "一般"
+    POOR = "poor", "较差"
+    DISABLED = "disabled", "失能"
+
+
+class BirthdayCalendar(models.TextChoices):
+    SOLAR = "solar", "公历"
+    LUNAR = "lunar", "农历"
+
+
+class CadreStatus(models.TextChoices):
+    ACTIVE = "active", "在册"
+    MOVED_OUT = "moved_out", "迁出"
+    DECEASED = "deceased", "去世"
+
+
+class WorkUnit(models.Model):
+    """The cadre's former employer (原单位/主管部门): one of the three parties that share the work."""
+
+    name = models.CharField("单位名称", max_length=200, unique=True)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "原工作单位"
+        verbose_name_plural = "原工作单位"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A hobby or specialty (爱好特长), shared across cadres so lists can filter by it."""
+
+    name = models.CharField("名称", max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = "爱好特长"
+        verbose_name_plural = "爱好特长"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The four must-knows (四个必须知道), each a condition over a cadre's columns.
+MUST_KNOWS: list[tuple[str, str]] = [
+    ("address", "家庭住址和联系方式"),
+    ("family_health", "家庭情况和健康状况"),
+    ("hobbies", "爱好和特长"),
+    ("habits", "生活习惯和规律"),
+]
+
+
+def _known(field: str) -> Q:
+    return ~Q(**{field: ""})
+
+
+class CadreQuerySet(models.QuerySet["Cadre"]):
+    def for_user(self, user: User) -> CadreQuerySet:
+        """The one place that decides which cadres a user may see."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        if user.role == "volunteer":
+            # Volunteers see only the cadres paired with them; pairing arrives with the care issue.
+            return self.filter(pk__in=self._paired_with(user))
+        if user.org_unit_id is None:
+            return self.none()
+        return self.filter(community__path__startswith=user.org_unit.path)
+
+    def _paired_with(self, user: User) -> models.QuerySet:
+        return self.none().values("pk")
+
+    def active(self) -> CadreQuerySet:
+        return self.filter(status=CadreStatus.ACTIVE)
+
+    def search(self, text: str) -> CadreQuerySet:
+        """Name, pinyin or initials (`zdm` finds 张德明), ID-number tail, or phone."""
+        text = "".join(text.split()).lower()
+        if not text:
+            return self
+        if text.isdigit() or (text[:-1].isdigit() and text[-1] == "x"):
+            digits = text.upper()
+            return self.filter(
+                Q(id_number__endswith=digits)
+                | Q(phone_mobile__contains=digits)
+                | Q(phone_landline__contains=digits)
+            )
+        if text.isascii() and text.isalpha():
+            return self.filter(Q(name_initials__startswith=text) | Q(name_pinyin__startswith=text))
+        return self.filter(name__contains=text)
+
+    def born_between(self, oldest: date, youngest: date) -> CadreQuerySet:
+        return self.filter(birth_date__gte=oldest, birth_date__lte=youngest)
+
+    def with_completeness(self) -> CadreQuerySet:
+        """Annotate one 0/1 column per must-know and `known_count` (0–4)."""
+        family = FamilyContact.objects.filter(cadre=OuterRef("pk"))
+        conditions = {
+            "address": _known("address") & (_known("phone_mobile") | _known("phone_landline")),
+            "family_health": (Exists(family) | Q(living_arrangement=LivingArrangement.ALONE))
+            & _known("living_arrangement")
+            & _known("health_status"),
+            "hobbies": Exists(Cadre.tags.through.objects.filter(cadre=OuterRef("pk"))) | _known("specialties"),
+            "habits": Q(habits_len__gt=0),
+        }
+        qs = self.annotate(habits_len=Length("habits"))
+        annotations = {
+            f"knows_{key}": Case(When(cond, then=Value(1)), default=Value(0), output_field=IntegerField())
+            for key, cond in conditions.items()
+        }
+        qs = qs.annotate(**annotations)
+        total = sum((models.F(name) for name in annotations), start=Value(0))
+        return qs.annotate(known_count=total)
+
+
+class Cadre(models.Model):
+    # Identity
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    birth_date = models.DateField("出生日期")
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    is_party_member = models.BooleanField("中共党员", default=True)
+    party_branch = models.CharField("所在党支部", max_length=100, blank=True)
+    category = models.CharField("类别", max_length=10, choices=Category.choices)
+    rank = models.CharField("职级", max_length=10, choices=Rank.choices, default=Rank.OTHER)
+    work_unit = models.ForeignKey(
+        WorkUnit, verbose_name="原工作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="cadres"
+    )
+    retirement_date = models.DateField("离退休时间", null=True, blank=True)
+    community = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="所在社区", on_delete=models.PROTECT, related_name="cadres"
+    )
+    responsible_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="联系人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_for",
+    )
+
+    # ① Address and contacts
+    address = models.CharField("家庭住址", max_length=200, blank=True)
+    phone_mobile = models.CharField("手机", max_length=20, blank=True)
+    phone_landline = models.CharField("座机", max_length=24, blank=True)
+    # ② Family and health
+    living_arrangement = models.CharField(
+        "居住状况", max_length=16, choices=LivingArrangement.choices, blank=True
+    )
+    health_status = models.CharField("健康状况", max_length=10, choices=HealthStatus.choices, blank=True)
+    chronic_conditions = models.CharField("慢性病", max_length=200, blank=True)
+    preferred_hospital = models.CharField("就诊医院", max_length=100, blank=True)
+    # ③ Hobbies and specialties
+    tags = models.ManyToManyField(Tag, verbose_name="爱好特长", blank=True, related_name="cadres")
+    specialties = models.CharField("特长说明", max_length=200, blank=True)
+    # ④ Living habits and routines
+    habits = models.TextField("生活习惯和规律", blank=True)
+
+    # Birthday as the cadre keeps it; the visits issue computes due dates from it.
+    birthday_calendar = models.CharField(
+        "生日历法", max_length=5, choices=BirthdayCalendar.choices, default=BirthdayCalendar.SOLAR
+    )
+    lunar_month = models.PositiveSmallIntegerField("农历生日月", null=True, blank=True)
+    lunar_day = models.PositiveSmallIntegerField("农历生日日", null=True, blank=True)
+    lunar_leap = models.BooleanField("闰月", default=False)
+
+    status = models.CharField("状态", max_length=10, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
+    status_date = models.DateField("状态变更日期", null=True, blank=True)
+    status_reason = models.CharField("状态变更原因", max_length=200, blank=True)
+
+    # Search keys derived from the name, kept in columns so pinyin search is an indexed prefix match.
+    name_pinyin = models.CharField(max_length=120, editable=False)
+    name_initials = models.CharField(max_length=20, editable=False)
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "老干部"
+        verbose_name_plural = "老干部"
+        ordering = ["name_pinyin", "id"]
+        indexes = [
+            models.Index(fields=["community", "status", "name_pinyin"], name="cadre_comm_status_py"),
+            models.Index(fields=["status", "name_pinyin", "id"], name="cadre_status_py"),
+            models.Index(fields=["birth_date"], name="cadre_birth"),
+            models.Index(fields=["name_initials"], name="cadre_initials_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_pinyin"], name="cadre_pinyin_like", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birthday_calendar="solar")
+                | (Q(lunar_month__gte=1) & Q(lunar_month__lte=12) & Q(lunar_day__gte=1) & Q(lunar_day__lte=30)),
+                name="cadre_lunar_birthday_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def refresh_search_keys(self) -> None:
+        self.name_pinyin, self.name_initials = name_pinyin(self.name)
+
+    def age(self, on: date | None = None) -> int:
+        return age_on(self.birth_date, on or date.today())
+
+    @property
+    def lunar_birthday_display(self) -> str:
+        if self.birthday_calendar != BirthdayCalendar.LUNAR or not self.lunar_month or not self.lunar_day:
+            return ""
+        from lunar_python.util import LunarUtil
+
+        month = LunarUtil.MONTH[self.lunar_month]
+        return f"农历{'闰' if self.lunar_leap else ''}{month}月{LunarUtil.DAY[self.lunar_day]}"
+
+    def must_knows(self) -> dict[str, bool]:
+        """Which of the four must-knows are filled for this one cadre (the list uses with_completeness)."""
+        family = self.family_contacts.exists() or self.living_arrangement == LivingArrangement.ALONE
+        return {
+            "address": bool(self.address and (self.phone_mobile or self.phone_landline)),
+            "family_health": bool(family and self.living_arrangement and self.health_status),
+            "hobbies": bool(self.specialties) or self.tags.exists(),
+            "habits": bool(self.habits),
+        }
+
+
+class FamilyContact(models.Model):
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="family_contacts")
+    name = models.CharField("姓名", max_length=50)
+    relation = models.CharField("关系", max_length=20)
+    phone = models.CharField("电话", max_length=24, blank=True)
+    lives_with = models.BooleanField("同住", default=False)
+
+    class Meta:
+        verbose_name = "家属联系人"
+        verbose_name_plural = "家属联系人"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.relation}）"

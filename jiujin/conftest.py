@@ -1,0 +1,116 @@
+"""The fixed cast every test uses: one user per level, plus a worker in a sibling community and one in a
+sibling district, who must see nothing of community A's cadres.
+
+    黄冈市 4211
+    ├── 黄州区 421102                (district)
+    │   └── 东湖街道 421102001        (street)
+    │       ├── 社区A 421102001001    (community_a) ← cadre_a lives here
+    │       └── 社区B 421102001002    (community_b, sibling community)
+    └── 麻城市 421181                (sibling district)
+        └── 鼓楼街道 421181001
+            └── 社区Z 421181001001    (community_z, sibling district)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from jiujin.accounts.models import Role, User
+from jiujin.cadres.tests.factories import CadreFactory
+from jiujin.orgs.models import OrgLevel, OrgUnit
+from jiujin.orgs.services import org_unit_create
+
+PASSWORD = "jiujin-test-Pa55"
+
+
+@dataclass
+class Tree:
+    city: OrgUnit
+    district: OrgUnit
+    street: OrgUnit
+    community_a: OrgUnit
+    community_b: OrgUnit
+    district_z: OrgUnit
+    street_z: OrgUnit
+    community_z: OrgUnit
+
+
+@dataclass
+class Cast:
+    admin: User
+    city: User
+    district: User
+    street: User
+    community_a: User
+    community_b: User
+    community_z: User
+    volunteer: User
+
+    def outsiders(self) -> list[User]:
+        """Users who must not see anything of community A."""
+        return [self.community_b, self.community_z, self.volunteer]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.AXES_ENABLED = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tree(db: Any) -> Tree:
+    city = org_unit_create(code="4211", name="黄冈市", level=OrgLevel.CITY)
+    district = org_unit_create(code="421102", name="黄州区", level=OrgLevel.DISTRICT, parent=city)
+    street = org_unit_create(code="421102001", name="东湖街道", level=OrgLevel.STREET, parent=district)
+    a = org_unit_create(code="421102001001", name="社区A", level=OrgLevel.COMMUNITY, parent=street)
+    b = org_unit_create(code="421102001002", name="社区B", level=OrgLevel.COMMUNITY, parent=street)
+    dz = org_unit_create(code="421181", name="麻城市", level=OrgLevel.DISTRICT, parent=city)
+    sz = org_unit_create(code="421181001", name="鼓楼街道", level=OrgLevel.STREET, parent=dz)
+    z = org_unit_create(code="421181001001", name="社区Z", level=OrgLevel.COMMUNITY, parent=sz)
+    return Tree(city, district, street, a, b, dz, sz, z)
+
+
+def make_user(username: str, role: str, unit: OrgUnit | None) -> User:
+    return User.objects.create_user(
+        username=username, password=PASSWORD, role=role, org_unit=unit, is_superuser=role == Role.ADMIN
+    )
+
+
+@pytest.fixture
+def cast(tree: Tree) -> Cast:
+    return Cast(
+        admin=make_user("admin", Role.ADMIN, None),
+        city=make_user("city", Role.CITY, tree.city),
+        district=make_user("district", Role.DISTRICT, tree.district),
+        street=make_user("street", Role.STREET, tree.street),
+        community_a=make_user("worker-a", Role.COMMUNITY, tree.community_a),
+        community_b=make_user("worker-b", Role.COMMUNITY, tree.community_b),
+        community_z=make_user("worker-z", Role.COMMUNITY, tree.community_z),
+        volunteer=make_user("volunteer-a", Role.VOLUNTEER, tree.community_a),
+    )
+
+
+@pytest.fixture
+def cadre_a(tree: Tree, cast: Cast) -> Any:
+    """张德明, a cadre of community A whom only A's chain of command may see."""
+    return CadreFactory(
+        name="张德明",
+        community=tree.community_a,
+        responsible_worker=cast.community_a,
+        phone_mobile="13871234567",
+    )
+
+
+@pytest.fixture
+def client_for(client: Any) -> Any:
+    def login(user: User) -> Any:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login

@@ -1,0 +1,437 @@
+"""Streaming reader for rosters (花名册) as offices send them: .xlsx or .csv.
+
+Only locates the header and yields raw cell values keyed by canonical field;
+validation and normalisation are the caller's job.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from jiujin.lib.text import clean_cell
+
+HEADER_SCAN_ROWS = 20
+REQUIRED_FIELDS: dict[str, str] = {"name": "姓名", "id_number": "身份证号"}
+
+_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名",),
+    "gender": ("性别",),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "身份证"),
+    "birth_date": ("出生年月", "出生日期", "出生年月日"),
+    "ethnicity": ("民族",),
+    "party": ("政治面貌", "是否党员", "党员"),
+    "party_branch": ("所在党支部", "党支部"),
+    "category": ("类别", "离退休类别", "离退休"),
+    "rank": ("职级", "级别", "待遇级别"),
+    "work_unit": ("原工作单位", "原单位", "工作单位"),
+    "work_unit_contact": ("原单位联系人",),
+    "work_unit_phone": ("原单位电话", "原单位联系电话"),
+    "retirement_date": ("离退休时间", "退休时间", "离休时间", "离退休日期"),
+    "address": ("家庭住址", "住址", "现住址", "居住地址"),
+    "phone": ("联系电话", "电话", "手机", "手机号", "手机号码", "联系方式"),
+    "landline": ("座机", "固定电话", "家庭电话"),
+    "living_arrangement": ("居住状况", "居住情况", "居住方式"),
+    "health_status": ("健康状况", "身体状况"),
+    "chronic_conditions": ("慢性病", "慢性病史", "主要疾病"),
+    "preferred_hospital": ("就诊医院", "定点医院", "常去医院"),
+    "hobbies": ("爱好", "兴趣爱好", "爱好特长", "特长"),
+    "habits": ("生活习惯", "生活习惯和规律", "作息规律"),
+    "family_name": ("紧急联系人", "家属姓名", "子女姓名"),
+    "family_relation": ("关系", "与本人关系"),
+    "family_phone": ("紧急联系电话", "家属电话", "子女电话"),
+    "family_lives_with": ("是否同住",),
+    "community": ("社区", "所在社区", "社区代码"),
+    "note": ("备注",),
+    "seq": ("序号",),
+}
+
+# Cleaned header text -> canonical field.
+HEADER_ALIASES: dict[str, str] = {
+    alias: name for name, aliases in _FIELD_ALIASES.items() for alias in aliases
+}
+
+# Under a merged group label, generic sub-headers such as 姓名/电话 belong to
+# the group ("紧急联系人" over "姓名 | 电话"), not to the cadre.
+_GROUP_CONTEXTS: tuple[tuple[tuple[str, ...], dict[str, str]], ...] = (
+    (
+        ("原单位", "原工作单位", "工作单位"),
+        {
+            "名称": "work_unit",
+            "单位名称": "work_unit",
+            "单位": "work_unit",
+            "联系人": "work_unit_contact",
+            "电话": "work_unit_phone",
+            "联系电话": "work_unit_phone",
+        },
+    ),
+    (
+        ("紧急联系人", "家属", "子女", "监护人", "联系人"),
+        {
+            "姓名": "family_name",
+            "关系": "family_relation",
+            "与本人关系": "family_relation",
+            "电话": "family_phone",
+            "联系电话": "family_phone",
+            "手机": "family_phone",
+            "手机号": "family_phone",
+            "手机号码": "family_phone",
+            "是否同住": "family_lives_with",
+        },
+    ),
+)
+
+# "*姓名", "身份证号(18位)", "联系电话:" -- decoration around a known header.
+_HEADER_DECORATION = re.compile(r"^[*※★]+|\([^()]*\)$|\[[^\[\]]*\]$|:$")
+_NOTE_PREFIXES = ("说明", "注", "填表说明")
+_FOOTER_PREFIXES = ("填表人", "审核人", "制表人", "制表", "单位盖章", "填报人")
+_TOTAL_PREFIXES = ("合计", "总计", "共计", "小计")
+_MSG_NO_HEADER = "未找到表头行：前20行中没有同时包含「姓名」和「身份证号」的行"
+
+RawRow = Sequence[Any]
+NumberedRows = Iterator[tuple[int, RawRow]]
+Closer = Callable[[], None]
+Sheets = Iterator[tuple[NumberedRows, int | None]]  # (rows, total_rows_hint) per sheet
+
+
+class RosterFormatError(ValueError):
+    """The file cannot be read as a roster; str() is a Chinese message."""
+
+
+@dataclass
+class RosterRow:
+    row_number: int  # as Excel shows it (CSV: the line the record starts on)
+    values: dict[str, object]  # canonical field -> raw cell value (may be None)
+
+
+@dataclass
+class RosterTable:
+    header_row: int  # first header row, as Excel numbers it
+    columns: dict[int, str]  # 1-based column number -> canonical field
+    unknown_headers: list[str]
+    rows: Iterator[RosterRow]  # single pass, streamed
+    total_rows_hint: int | None = None  # for progress bars only
+    _closer: Closer = field(default=lambda: None, repr=False)
+
+    def close(self) -> None:
+        """Release the file early if the rows are not read to the end."""
+        close_rows = getattr(self.rows, "close", None)
+        if close_rows is not None:
+            close_rows()
+        self._closer()
+
+    def __enter__(self) -> RosterTable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_roster(source: str | Path | IO[bytes], *, filename: str | None = None) -> RosterTable:
+    """Open an .xlsx/.xlsm/.csv roster from a path or a binary file object."""
+    name = filename or (str(source) if isinstance(source, str | Path) else getattr(source, "name", ""))
+    suffix = Path(name or "").suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        sheets, closer = _open_xlsx(source)
+    elif suffix == ".csv":
+        sheets, closer = _open_csv(source)
+    elif suffix in (".xls", ".et"):
+        raise RosterFormatError("暂不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后重新上传")
+    else:
+        raise RosterFormatError(f"不支持的文件类型「{suffix or name}」，请上传 .xlsx 或 .csv 文件")
+
+    try:
+        for rows, hint in sheets:
+            table = _build_table(rows, hint, closer)
+            if table is not None:
+                return table
+            getattr(rows, "close", lambda: None)()
+    except BaseException:
+        closer()
+        raise
+    closer()
+    raise RosterFormatError(_MSG_NO_HEADER)
+
+
+# --- sources -----------------------------------------------------------------
+
+
+def _open_xlsx(source: str | Path | IO[bytes]) -> tuple[Sheets, Closer]:
+    if not isinstance(source, str | Path):
+        source = _seekable(source)
+    try:
+        wb = load_workbook(source, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
+        raise RosterFormatError("无法打开Excel文件（文件损坏、已加密或不是 .xlsx 格式）") from exc
+
+    def sheets() -> Sheets:
+        # Active sheet first; others are tried in case it is an 说明 sheet.
+        active = wb.active
+        ordered = [active, *(ws for ws in wb.worksheets if ws is not active)]
+        for ws in ordered:
+            if not isinstance(ws, ReadOnlyWorksheet):
+                continue  # chartsheet
+            hint = ws.max_row
+            # Some generators write a wrong <dimension>; trusting it would
+            # silently truncate rows or columns.
+            ws.reset_dimensions()
+            yield _numbered(ws.iter_rows(values_only=True)), hint
+
+    return sheets(), _once(wb.close)
+
+
+def _open_csv(source: str | Path | IO[bytes]) -> tuple[Sheets, Closer]:
+    owned = isinstance(source, str | Path)
+    binary: IO[bytes] = open(source, "rb") if owned else _seekable(source)  # noqa: SIM115
+    encoding, line_count = _sniff_encoding(binary)
+    # gb18030 decodes almost anything; replace the rare broken byte rather
+    # than failing half-way through a stream.
+    text = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+
+    def closer() -> None:
+        if owned:
+            text.close()
+        else:
+            text.detach()  # leave the caller's upload open
+
+    head = list(islice(text, HEADER_SCAN_ROWS))
+    delimiter = "\t" if sum(s.count("\t") for s in head) > sum(s.count(",") for s in head) else ","
+    reader = csv.reader(chain(head, text), delimiter=delimiter)
+    return iter([(_csv_rows(reader), line_count)]), _once(closer)
+
+
+def _sniff_encoding(binary: IO[bytes]) -> tuple[str, int]:
+    """utf-8(-sig) if the whole file decodes, else gb18030; also count lines."""
+    start = binary.tell()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    is_utf8, lines = True, 0
+    while chunk := binary.read(1 << 20):
+        lines += chunk.count(b"\n")
+        if is_utf8:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                is_utf8 = False
+    if is_utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    binary.seek(start)
+    return ("utf-8-sig" if is_utf8 else "gb18030"), lines
+
+
+def _csv_rows(reader: Any) -> NumberedRows:
+    """Number records by the line they start on (quoted cells may span lines)."""
+    last_line = 0
+    for record in reader:
+        start, last_line = last_line + 1, reader.line_num
+        yield start, record
+
+
+def _numbered(rows: Iterable[RawRow]) -> NumberedRows:
+    # Read-only openpyxl yields every row from 1, padding missing ones.
+    yield from enumerate(rows, start=1)
+
+
+def _seekable(stream: IO[bytes]) -> IO[bytes]:
+    """zip and encoding sniffing need seek(); spool non-seekable uploads."""
+    if stream.seekable():
+        return stream
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
+    shutil.copyfileobj(stream, spool)
+    spool.seek(0)
+    return spool  # type: ignore[return-value]
+
+
+def _once(func: Callable[[], object]) -> Closer:
+    done = False
+
+    def call() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            func()
+
+    return call
+
+
+# --- header detection --------------------------------------------------------
+
+
+def _build_table(rows: NumberedRows, hint: int | None, closer: Closer) -> RosterTable | None:
+    # Buffer one row past the scan window: it may be a sub-header.
+    buffer = list(islice(rows, HEADER_SCAN_ROWS + 1))
+    found = _find_header(buffer[:HEADER_SCAN_ROWS])
+    if found is None:
+        return None
+    pos, key_columns = found
+    header_row, header = buffer[pos]
+
+    sub = buffer[pos + 1][1] if pos + 1 < len(buffer) else None
+    if sub is not None and not _is_sub_header(header, sub, key_columns):
+        sub = None
+    columns, unknown = _map_columns(header, sub)
+    missing = [label for f, label in REQUIRED_FIELDS.items() if f not in columns.values()]
+    if missing:
+        raise RosterFormatError(f"缺少必填列：{'、'.join(missing)}")
+
+    data_start = pos + (2 if sub is not None else 1)
+    data = _data_rows(chain(buffer[data_start:], rows), columns, closer)
+    return RosterTable(header_row, columns, unknown, data, hint, closer)
+
+
+def _find_header(rows: list[tuple[int, RawRow]]) -> tuple[int, list[int]] | None:
+    """Position of the first row naming both 姓名 and 身份证号, with their columns."""
+    for pos, (_, cells) in enumerate(rows):
+        found = {f: i for i, f in enumerate(map(_canonical_header, cells)) if f in REQUIRED_FIELDS}
+        if len(found) == len(REQUIRED_FIELDS):
+            return pos, list(found.values())
+    return None
+
+
+def _canonical_header(value: object) -> str | None:
+    text = clean_cell(value)
+    if not text:
+        return None
+    return HEADER_ALIASES.get(text) or HEADER_ALIASES.get(_strip_decoration(text))
+
+
+def _strip_decoration(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, _HEADER_DECORATION.sub("", text)
+    return text
+
+
+def _group_labels(header: RawRow, width: int) -> list[str]:
+    """Per column, the header text covering it: merged cells are None except
+    the top-left, so an empty cell continues the label to its left."""
+    labels, current = [], ""
+    for idx in range(width):
+        current = clean_cell(_at(header, idx)) or current
+        labels.append(current)
+    return labels
+
+
+def _sub_header_field(text: str, group: str) -> str | None:
+    bare = _strip_decoration(text)
+    for keywords, mapping in _GROUP_CONTEXTS:
+        if bare in mapping and any(k in group for k in keywords):
+            return mapping[bare]
+    return _canonical_header(text)
+
+
+def _is_sub_header(header: RawRow, sub: RawRow, key_columns: list[int]) -> bool:
+    # A data row always has a name and ID; under vertically merged 姓名 and
+    # 身份证号 cells a sub-header row has neither.
+    if any(not _is_blank(_at(sub, idx)) for idx in key_columns):
+        return False
+    groups = _group_labels(header, len(sub))
+    return any(
+        _sub_header_field(clean_cell(value), groups[idx]) is not None
+        for idx, value in enumerate(sub)
+        if not _is_blank(value)
+    )
+
+
+def _map_columns(header: RawRow, sub: RawRow | None) -> tuple[dict[int, str], list[str]]:
+    width = max(len(header), len(sub or ()))
+    groups = _group_labels(header, width)
+    columns: dict[int, str] = {}
+    texts: dict[int, str] = {}
+    unknown: list[str] = []
+    for idx in range(width):
+        head_text = clean_cell(_at(header, idx))
+        sub_text = clean_cell(_at(sub, idx)) if sub is not None else ""
+        if sub_text:  # the sub-header wins over its group label
+            found = _sub_header_field(sub_text, groups[idx])
+            label = f"{groups[idx]}/{sub_text}" if groups[idx] else sub_text
+        elif head_text:
+            found, label = _canonical_header(head_text), head_text
+        else:
+            continue
+        if found is None:
+            unknown.append(label)
+            continue
+        texts[idx + 1] = sub_text or head_text
+        _assign(columns, texts, idx + 1, found, unknown)
+    return columns, unknown
+
+
+def _assign(columns: dict[int, str], texts: dict[int, str], col: int, name: str, unknown: list[str]) -> None:
+    """Map a column; a second phone column becomes the landline."""
+    taken = {f: c for c, f in columns.items()}
+    if name not in taken:
+        columns[col] = name
+    elif name == "phone" and "landline" not in taken:
+        # Keep whichever says 手机 as the mobile; the other is the landline.
+        if "手机" in texts[col] and "手机" not in texts[taken["phone"]]:
+            columns[taken["phone"]], columns[col] = "landline", "phone"
+        else:
+            columns[col] = "landline"
+    else:
+        unknown.append(texts[col])
+
+
+# --- data rows ---------------------------------------------------------------
+
+
+def _data_rows(
+    rows: Iterable[tuple[int, RawRow]], columns: dict[int, str], closer: Closer
+) -> Iterator[RosterRow]:
+    try:
+        at_top = True
+        for row_number, cells in rows:
+            filled = [v for v in cells if not _is_blank(v)]
+            if not filled:
+                continue
+            first = clean_cell(filled[0])
+            if at_top and first.startswith(_NOTE_PREFIXES):
+                continue
+            at_top = False
+            if _is_footer(first) or _is_total(filled) or _is_seq_only(filled):
+                continue
+            values = {name: _at(cells, col - 1) for col, name in columns.items()}
+            if all(_is_blank(v) for v in values.values()):
+                continue  # stray text outside the known columns
+            yield RosterRow(row_number, values)
+    finally:
+        closer()
+
+
+def _is_footer(first: str) -> bool:
+    return first.startswith(_FOOTER_PREFIXES)
+
+
+def _is_total(filled: list[Any]) -> bool:
+    return any(clean_cell(v).startswith(_TOTAL_PREFIXES) for v in filled[:3])
+
+
+def _is_seq_only(filled: list[Any]) -> bool:
+    """Pre-numbered empty template rows carry only the 序号."""
+    return len(filled) == 1 and clean_cell(filled[0]).isdigit() and not isinstance(filled[0], bool)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not clean_cell(value))
+
+
+def _at(row: RawRow | None, idx: int) -> Any:
+    if row is None or idx >= len(row):
+        return None
+    return row[idx]

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from jiujin.api.api import api
+from jiujin.core import views as core_views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cadres:list", permanent=False)),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("jiujin.accounts.urls")),
+    path("cadres/", include("jiujin.cadres.urls")),
+    path("roster/", include("jiujin.roster.urls")),
+    path("audit/", include("jiujin.audit.urls")),
+    path("api/v1/", api.urls),
+]

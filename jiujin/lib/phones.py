@@ -30,7 +30,9 @@ def normalize_phone(raw: object) -> str:
     ext = ""
     if m := _EXT_WORD.search(text):
         text, ext = text[: m.start()], m.group(1)
-    text = _COUNTRY_PREFIX.sub("", text)
+    text, international = _COUNTRY_PREFIX.subn("", text)
+    if international and not text.startswith(("0", "1")):
+        text = "0" + text  # "+86 27 8765 4321": the trunk 0 is dropped abroad
     # "(0710)3456789": the closing parenthesis marks the end of the area code.
     text = text.replace("(", "").replace(")", "-").replace("—", "-")
     groups = [g for g in text.split("-") if g]

@@ -1,0 +1,105 @@
+"""The cadre list's search and filters, shared by the list page, the 台账 export and the API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from jiujin.accounts.models import User
+from jiujin.orgs.models import OrgUnit
+
+from .models import CadreQuerySet, CadreStatus, Category, HealthStatus, LivingArrangement, Rank, Tag
+
+AGE_BANDS = {
+    "lt70": ("70岁以下", 0, 69),
+    "70-79": ("70–79岁", 70, 79),
+    "80-89": ("80–89岁", 80, 89),
+    "90-99": ("90–99岁", 90, 99),
+    "100+": ("100岁及以上", 100, 200),
+}
+
+
+def _blank(choices: Any) -> list[tuple[str, str]]:
+    return [("", "全部"), *choices]
+
+
+def birth_range(min_age: int, max_age: int, today: date) -> tuple[date, date]:
+    """Born on or before `youngest` is at least min_age; after `oldest` is at most max_age (周岁)."""
+    youngest = _years_before(today, min_age)
+    oldest = _years_before(today, max_age + 1)
+    return date.fromordinal(oldest.toordinal() + 1), youngest
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 Feb in a common year
+        return day.replace(year=day.year - years, day=28)
+
+
+class CadreFilterForm(forms.Form):
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": "姓名、拼音首字母、身份证尾号或电话", "type": "search"}),
+    )
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label="全部",
+    )
+    category = forms.ChoiceField(label="类别", choices=_blank(Category.choices), required=False)
+    rank = forms.ChoiceField(label="职级", choices=_blank(Rank.choices), required=False)
+    age = forms.ChoiceField(
+        label="年龄段", required=False, choices=_blank([(k, v[0]) for k, v in AGE_BANDS.items()])
+    )
+    living = forms.ChoiceField(label="居住状况", choices=_blank(LivingArrangement.choices), required=False)
+    health = forms.ChoiceField(label="健康状况", choices=_blank(HealthStatus.choices), required=False)
+    tag = forms.ModelChoiceField(
+        label="爱好特长", queryset=Tag.objects.all(), required=False, to_field_name="name", empty_label="全部"
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[
+            ("active", "在册"),
+            ("all", "全部"),
+            *[(v, lbl) for v, lbl in CadreStatus.choices if v != "active"],
+        ],
+    )
+
+    def __init__(self, data: Any = None, *, user: User, today: date | None = None) -> None:
+        super().__init__(data)
+        self.today = today or date.today()
+        self.fields["unit"].queryset = OrgUnit.objects.for_user(user)
+
+    def apply(self, qs: CadreQuerySet) -> CadreQuerySet:
+        """Narrow an already-scoped queryset. Invalid values are ignored (the form shows the error)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or "active"
+        if status != "all":
+            qs = qs.filter(status=status)
+        if data.get("q"):
+            qs = qs.search(data["q"])
+        if data.get("unit"):
+            qs = qs.filter(community__path__startswith=data["unit"].path)
+        for field, key in (
+            ("category", "category"),
+            ("rank", "rank"),
+            ("living_arrangement", "living"),
+            ("health_status", "health"),
+        ):
+            if data.get(key):
+                qs = qs.filter(**{field: data[key]})
+        if data.get("tag"):
+            qs = qs.filter(tags=data["tag"])
+        if data.get("age"):
+            _label, low, high = AGE_BANDS[data["age"]]
+            oldest, youngest = birth_range(low, high, self.today)
+            qs = qs.born_between(oldest, youngest)
+        return qs

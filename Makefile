@@ -30,7 +30,7 @@ run: $(STAMP)
 	@echo "  demo-community-a  社区工作人员（社区A）"
 	@echo "  demo-community-b  社区工作人员（社区B，与A同属一个街道）"
 	@echo ""
-	ALLOWED_HOSTS="$(HOST),127.0.0.1,localhost" $(BIN)/jiujin serve --host $(HOST) --port $(PORT)
+	ALLOWED_HOSTS="$(HOST),127.0.0.1,localhost" $(BIN)/jiujin runserver --noreload $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check jiujin bench

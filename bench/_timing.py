@@ -1,0 +1,31 @@
+"""Shared timing helpers for the benchmarks: figures are printed, never asserted."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+
+
+def measure(label: str, fn: Callable[[], Any], *, runs: int = 30, warmup: int = 3) -> dict[str, float]:
+    """Run fn repeatedly in-process and print median / p95 server time and the query count."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    queries = len(ctx.captured_queries)
+    for _ in range(runs):
+        reset_queries()
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+    result = {"median_ms": statistics.median(times), "p95_ms": p95, "queries": queries}
+    print(f"{label:<48} median {result['median_ms']:7.1f} ms   p95 {p95:7.1f} ms   queries {queries}")
+    return result

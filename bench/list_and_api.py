@@ -1,0 +1,54 @@
+"""Cadre list page and API server time at scale.
+
+    DATABASE_URL=postgres://… jiujin demo-data --cadres 1000000
+    DATABASE_URL=postgres://… python bench/list_and_api.py
+
+Times the Django handler in-process (no network), as the server sees it, for the users of the demo.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiujin.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from bench._timing import measure  # noqa: E402
+from jiujin.accounts.models import ApiToken, User  # noqa: E402
+from jiujin.cadres.models import Cadre  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["testserver"]
+settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
+def main() -> None:
+    print(f"database: {settings.DATABASES['default']['ENGINE']}, cadres: {Cadre.objects.count():,}")
+    for username in ["demo-admin", "demo-district", "demo-community-a"]:
+        user = User.objects.get(username=username)
+        web = Client()
+        web.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        _, key = ApiToken.issue(user)
+        api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        for query in ["", "?q=zdm", "?q=wang", "?page=50", "?age=80-89&living=alone"]:
+            measure(f"{username} list {query or '(all)'}", lambda q=query: _ok(web.get(f"/cadres/{q}")))
+        measure(f"{username} api /cadres?q=zdm", lambda: _ok(api.get("/api/v1/cadres?q=zdm")))
+        measure(f"{username} api /cadres?page=2", lambda: _ok(api.get("/api/v1/cadres?page=2")))
+
+
+def _ok(response):  # type: ignore[no-untyped-def]
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+if __name__ == "__main__":
+    main()

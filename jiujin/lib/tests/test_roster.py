@@ -1,0 +1,218 @@
+import io
+import tracemalloc
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from jiujin.lib.roster import HEADER_ALIASES, RosterFormatError, RosterTable, open_roster
+
+ID_X = "11010519491231002X"
+
+
+def _save(wb: Workbook, path: Path) -> Path:
+    wb.save(path)
+    return path
+
+
+def _messy_workbook(path: Path) -> Path:
+    """A roster as a street office sends it: title, two-row header, notes,
+    numeric IDs, blank and pre-numbered rows, totals and a footer."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["XX社区离退休干部花名册"])
+    ws.merge_cells("A1:K1")
+    ws.append(["填报单位：XX社区", None, None, None, None, None, None, None, None, "2024年5月"])
+    ws.append(["序号", "姓 名", "性别", "身份证号码 ", "出生年月", "联系方式", None, "紧急联系人", None, "邮编", "备注"])
+    ws.append([None, None, None, None, None, "手机", "座机", "姓名", "电话", None, None])
+    for col in "ABCDEJK":
+        ws.merge_cells(f"{col}3:{col}4")
+    ws.merge_cells("F3:G3")
+    ws.merge_cells("H3:I3")
+    ws.append(["说明：身份证号请设置为文本格式"])  # row 5
+    ws.merge_cells("A5:K5")
+    ws.append([1, "张德明", "男", ID_X, datetime(1949, 12, 31), "１３８１２３４５６７８", "027-87654321",
+               "张小明", "13912345678", None, None])  # row 6
+    ws.append([2, "李秀英", "女", 4.20106193805e17, 14001, 13812345678, None, None, None, None, "独居"])  # row 7
+    ws.append([])  # row 8
+    ws.append([3])  # row 9: pre-numbered template row
+    ws.append([4, "  王 五 ", "男", "１１０１０５４９１２３１００２", "1949.12", None, None, None, None, None, None])
+    ws.append(["合计", None, "3人"])  # row 11
+    ws.append(["填表人：赵六", None, None, None, "审核人：孙七"])  # row 12
+    return _save(wb, path)
+
+
+def test_it_reads_a_messy_real_world_roster(tmp_path: Path) -> None:
+    table = open_roster(_messy_workbook(tmp_path / "花名册.xlsx"))
+
+    assert table.header_row == 3
+    assert table.columns == {
+        1: "seq", 2: "name", 3: "gender", 4: "id_number", 5: "birth_date", 6: "phone",
+        7: "landline", 8: "family_name", 9: "family_phone", 11: "note",
+    }  # fmt: skip
+    assert table.unknown_headers == ["邮编"]
+    assert table.total_rows_hint == 12
+    rows = list(table.rows)
+    assert [r.row_number for r in rows] == [6, 7, 10]
+
+    first, second, third = (r.values for r in rows)
+    assert first["name"] == "张德明"
+    assert first["birth_date"] == datetime(1949, 12, 31)
+    assert first["phone"] == "１３８１２３４５６７８"  # raw: validators normalise
+    assert (first["landline"], first["family_name"], first["family_phone"]) == (
+        "027-87654321", "张小明", "13912345678",
+    )  # fmt: skip
+    assert isinstance(second["id_number"], float)
+    assert second["birth_date"] == 14001
+    assert second["phone"] == 13812345678
+    assert second["landline"] is None
+    assert third["name"] == "  王 五 "
+    assert third["id_number"] == "１１０１０５４９１２３１００２"
+
+
+def test_it_matches_decorated_and_duplicate_headers(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["*姓名", "身份证号(18位)", "电话", "手机号码", "联系电话", "民族：", "兴趣爱好"])
+    wb.active.append(["张德明", ID_X, "027-87654321", "13812345678", "x", "汉", "书法"])
+    table = open_roster(_save(wb, tmp_path / "a.xlsx"))
+
+    assert table.header_row == 1
+    assert table.columns == {
+        1: "name", 2: "id_number", 3: "landline", 4: "phone", 6: "ethnicity", 7: "hobbies",
+    }  # fmt: skip
+    assert table.unknown_headers == ["联系电话"]
+    [row] = table.rows
+    assert (row.row_number, row.values["phone"], row.values["landline"]) == (2, "13812345678", "027-87654321")
+
+
+def test_it_reads_a_work_unit_group_header(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "原工作单位", None, None])
+    ws.append([None, None, "单位名称", "联系人", "电话"])
+    ws.append(["张德明", ID_X, "市机械厂", "刘干事", "027-87654321"])
+    table = open_roster(_save(wb, tmp_path / "a.xlsx"))
+
+    assert table.columns == {1: "name", 2: "id_number", 3: "work_unit", 4: "work_unit_contact", 5: "work_unit_phone"}
+    assert [r.row_number for r in table.rows] == [3]
+
+
+def test_it_does_not_mistake_the_first_data_row_for_a_sub_header(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["姓名", "身份证号", "政治面貌", None])
+    wb.active.append(["张德明", ID_X, "党员", "备注"])
+    table = open_roster(_save(wb, tmp_path / "a.xlsx"))
+
+    assert [(r.row_number, r.values["party"]) for r in table.rows] == [(2, "党员")]
+
+
+def test_it_maps_every_alias_after_cleaning() -> None:
+    assert HEADER_ALIASES["身份证号码"] == "id_number"
+    assert HEADER_ALIASES["座机"] == "landline"
+    assert HEADER_ALIASES["出生年月日"] == "birth_date"
+    assert len(set(HEADER_ALIASES.values())) == 29
+
+
+def test_it_reports_a_missing_header(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["姓名", "电话"])
+    wb.active.append(["张德明", "13812345678"])
+    with pytest.raises(RosterFormatError, match="未找到表头行：前20行中没有同时包含「姓名」和「身份证号」的行"):
+        open_roster(_save(wb, tmp_path / "a.xlsx"))
+
+
+def test_it_looks_past_an_instructions_sheet(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["请按要求填写"])
+    data = wb.create_sheet("花名册")
+    data.append(["姓名", "身份证号"])
+    data.append(["张德明", ID_X])
+    table = open_roster(_save(wb, tmp_path / "a.xlsx"))
+
+    assert [r.values["name"] for r in table.rows] == ["张德明"]
+
+
+def test_it_reads_an_uploaded_file_object(tmp_path: Path) -> None:
+    path = _messy_workbook(tmp_path / "upload.bin")
+    upload = io.BytesIO(path.read_bytes())
+    table = open_roster(upload, filename="花名册.XLSX")
+
+    assert [r.row_number for r in table.rows] == [6, 7, 10]
+    assert not upload.closed
+
+
+def test_it_reads_a_gb18030_csv_with_line_numbers(tmp_path: Path) -> None:
+    text = (
+        "XX社区离退休干部花名册,,,\r\n"
+        "序号,姓 名,身份证号,家庭住址\r\n"
+        "说明：请勿修改表头,,,\r\n"
+        f"1,张德明,{ID_X},武汉市武昌区\r\n"
+        "\r\n"
+        f'2,李秀英,{ID_X},"武汉市\r\n洪山区"\r\n'
+        f"3,王五,{ID_X},\r\n"
+        "合计,3人,,\r\n"
+    )
+    path = tmp_path / "roster.csv"
+    path.write_bytes(text.encode("gb18030"))
+    table = open_roster(path)
+
+    assert table.header_row == 2
+    rows = list(table.rows)
+    assert [r.row_number for r in rows] == [4, 6, 8]
+    assert rows[1].values["address"] == "武汉市\r\n洪山区"
+    assert rows[0].values == {"seq": "1", "name": "张德明", "id_number": ID_X, "address": "武汉市武昌区"}
+
+
+def test_it_reads_a_utf8_bom_csv_upload() -> None:
+    data = f"姓名,身份证号\n张德明,{ID_X}\n".encode("utf-8-sig")
+    table = open_roster(io.BytesIO(data), filename="a.csv")
+
+    assert [(r.row_number, r.values["name"]) for r in table.rows] == [(2, "张德明")]
+
+
+def test_it_reads_a_tab_separated_csv() -> None:
+    data = f"姓名\t身份证号\n张德明\t{ID_X}\n".encode()
+    table = open_roster(io.BytesIO(data), filename="a.csv")
+
+    assert [r.values["id_number"] for r in table.rows] == [ID_X]
+
+
+@pytest.mark.parametrize(
+    ("filename", "message"),
+    [("a.xls", "另存为 .xlsx"), ("a.txt", "不支持的文件类型"), ("a.xlsx", "无法打开Excel文件")],
+)
+def test_it_rejects_unreadable_files(filename: str, message: str) -> None:
+    with pytest.raises(RosterFormatError, match=message):
+        open_roster(io.BytesIO(b"not a spreadsheet"), filename=filename)
+
+
+def test_it_closes_the_file_when_closed_early(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(f"姓名,身份证号\n张德明,{ID_X}\n李四,{ID_X}\n", encoding="utf-8")
+    with open_roster(path) as table:
+        assert next(table.rows).row_number == 2
+    assert isinstance(table, RosterTable)
+
+
+def test_it_streams_100000_rows(tmp_path: Path) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["花名册"])
+    ws.append(["序号", "姓名", "身份证号", "联系电话", "家庭住址"])
+    for i in range(100_000):
+        ws.append([i + 1, f"姓名{i}", ID_X, "13812345678", "武汉市武昌区中南路"])
+    path = _save(wb, tmp_path / "big.xlsx")
+
+    tracemalloc.start()
+    try:
+        table = open_roster(path)
+        count = last = 0
+        for row in table.rows:
+            count, last = count + 1, row.row_number
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (count, last) == (100_000, 100_002)
+    assert peak < 20 * 1024 * 1024  # far below what 100k materialised rows would take

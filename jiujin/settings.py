@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jiujin.roster",
     "jiujin.api",
     "jiujin.demo",
+    "jiujin.visits",
 ]
 
 MIDDLEWARE = [

@@ -196,7 +196,10 @@ def _open_xlsx(source: str | Path | IO[bytes]) -> tuple[Sheets, Closer]:
 
 def _open_csv(source: str | Path | IO[bytes]) -> tuple[Sheets, Closer]:
     owned = isinstance(source, str | Path)
-    binary: IO[bytes] = open(source, "rb") if owned else _seekable(source)  # noqa: SIM115
+    if isinstance(source, str | Path):
+        binary: IO[bytes] = open(source, "rb")  # noqa: SIM115 -- closed by the table
+    else:
+        binary = _seekable(source)
     encoding, line_count = _sniff_encoding(binary)
     # gb18030 decodes almost anything; replace the rare broken byte rather
     # than failing half-way through a stream.

@@ -19,7 +19,12 @@ def test_it_reads_gender_from_the_17th_digit() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["11010519491231002x", "１１０１０５１９４９１２３１００２Ｘ", " 110105 19491231 002X ", "'11010519491231002X"],
+    [
+        "11010519491231002x",
+        "１１０１０５１９４９１２３１００２Ｘ",
+        " 110105 19491231 002X ",
+        "'11010519491231002X",
+    ],
 )
 def test_it_normalises_case_fullwidth_and_spaces(raw: str) -> None:
     assert parse_id_number(raw).number == VALID_X
@@ -59,7 +64,9 @@ def test_it_rejects_illegal_characters(raw: str) -> None:
         parse_id_number(raw)
 
 
-@pytest.mark.parametrize("raw", [4.20106193805e17, 110105491231002.0, "4.20106193805E+17", 420106193805010000])
+@pytest.mark.parametrize(
+    "raw", [4.20106193805e17, 110105491231002.0, "4.20106193805E+17", 420106193805010000]
+)
 def test_it_explains_numbers_mangled_by_excel(raw: object) -> None:
     with pytest.raises(IdNumberError, match="被Excel存成了数字"):
         parse_id_number(raw)

@@ -53,7 +53,9 @@ def test_it_asks_for_the_area_code(raw: str) -> None:
         normalize_phone(raw)
 
 
-@pytest.mark.parametrize("raw", ["12345", "1381234567", "12345678901", "abc", "", None, 138.5, "13812345678转1"])
+@pytest.mark.parametrize(
+    "raw", ["12345", "1381234567", "12345678901", "abc", "", None, 138.5, "13812345678转1"]
+)
 def test_it_rejects_other_input(raw: object) -> None:
     with pytest.raises(PhoneError, match="手机号应为11位，座机应带区号"):
         normalize_phone(raw)

@@ -1,5 +1,5 @@
 import io
-import tracemalloc
+import resource
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +24,21 @@ def _messy_workbook(path: Path) -> Path:
     ws.append(["XX社区离退休干部花名册"])
     ws.merge_cells("A1:K1")
     ws.append(["填报单位：XX社区", None, None, None, None, None, None, None, None, "2024年5月"])
-    ws.append(["序号", "姓 名", "性别", "身份证号码 ", "出生年月", "联系方式", None, "紧急联系人", None, "邮编", "备注"])
+    ws.append(
+        [
+            "序号",
+            "姓 名",
+            "性别",
+            "身份证号码 ",
+            "出生年月",
+            "联系方式",
+            None,
+            "紧急联系人",
+            None,
+            "邮编",
+            "备注",
+        ]
+    )
     ws.append([None, None, None, None, None, "手机", "座机", "姓名", "电话", None, None])
     for col in "ABCDEJK":
         ws.merge_cells(f"{col}3:{col}4")
@@ -32,12 +46,29 @@ def _messy_workbook(path: Path) -> Path:
     ws.merge_cells("H3:I3")
     ws.append(["说明：身份证号请设置为文本格式"])  # row 5
     ws.merge_cells("A5:K5")
-    ws.append([1, "张德明", "男", ID_X, datetime(1949, 12, 31), "１３８１２３４５６７８", "027-87654321",
-               "张小明", "13912345678", None, None])  # row 6
-    ws.append([2, "李秀英", "女", 4.20106193805e17, 14001, 13812345678, None, None, None, None, "独居"])  # row 7
+    ws.append(
+        [
+            1,
+            "张德明",
+            "男",
+            ID_X,
+            datetime(1949, 12, 31),
+            "１３８１２３４５６７８",
+            "027-87654321",
+            "张小明",
+            "13912345678",
+            None,
+            None,
+        ]
+    )  # row 6
+    ws.append(
+        [2, "李秀英", "女", 4.20106193805e17, 14001, 13812345678, None, None, None, None, "独居"]
+    )  # row 7
     ws.append([])  # row 8
     ws.append([3])  # row 9: pre-numbered template row
-    ws.append([4, "  王 五 ", "男", "１１０１０５４９１２３１００２", "1949.12", None, None, None, None, None, None])
+    ws.append(
+        [4, "  王 五 ", "男", "１１０１０５４９１２３１００２", "1949.12", None, None, None, None, None, None]
+    )
     ws.append(["合计", None, "3人"])  # row 11
     ws.append(["填表人：赵六", None, None, None, "审核人：孙七"])  # row 12
     return _save(wb, path)
@@ -94,7 +125,13 @@ def test_it_reads_a_work_unit_group_header(tmp_path: Path) -> None:
     ws.append(["张德明", ID_X, "市机械厂", "刘干事", "027-87654321"])
     table = open_roster(_save(wb, tmp_path / "a.xlsx"))
 
-    assert table.columns == {1: "name", 2: "id_number", 3: "work_unit", 4: "work_unit_contact", 5: "work_unit_phone"}
+    assert table.columns == {
+        1: "name",
+        2: "id_number",
+        3: "work_unit",
+        4: "work_unit_contact",
+        5: "work_unit_phone",
+    }
     assert [r.row_number for r in table.rows] == [3]
 
 
@@ -118,7 +155,9 @@ def test_it_reports_a_missing_header(tmp_path: Path) -> None:
     wb = Workbook()
     wb.active.append(["姓名", "电话"])
     wb.active.append(["张德明", "13812345678"])
-    with pytest.raises(RosterFormatError, match="未找到表头行：前20行中没有同时包含「姓名」和「身份证号」的行"):
+    with pytest.raises(
+        RosterFormatError, match="未找到表头行：前20行中没有同时包含「姓名」和「身份证号」的行"
+    ):
         open_roster(_save(wb, tmp_path / "a.xlsx"))
 
 
@@ -200,19 +239,17 @@ def test_it_streams_100000_rows(tmp_path: Path) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
     ws.append(["花名册"])
-    ws.append(["序号", "姓名", "身份证号", "联系电话", "家庭住址"])
+    ws.append(["姓名", "身份证号"])
     for i in range(100_000):
-        ws.append([i + 1, f"姓名{i}", ID_X, "13812345678", "武汉市武昌区中南路"])
+        ws.append([f"姓名{i}", ID_X])
     path = _save(wb, tmp_path / "big.xlsx")
 
-    tracemalloc.start()
-    try:
-        table = open_roster(path)
-        count = last = 0
-        for row in table.rows:
-            count, last = count + 1, row.row_number
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    # ru_maxrss is a high-water mark (KiB on Linux): materialising 100k rows
+    # as dicts raises it by ~50 MiB; streaming by ~10 MiB (shared strings).
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    count = last = 0
+    for row in open_roster(path).rows:
+        count, last = count + 1, row.row_number
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert (count, last) == (100_000, 100_002)
-    assert peak < 20 * 1024 * 1024  # far below what 100k materialised rows would take
+    assert grown_kib < 25 * 1024

@@ -1,3 +1,43 @@
-from ninja import NinjaAPI
+from typing import Any
 
-api = NinjaAPI(title="就近 Jiujin API", version="1", urls_namespace="api")
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from jiujin.api.auth import BearerToken
+from jiujin.api.routers import auth, cadres, orgs
+
+DESCRIPTION = """\
+社区老干部“四就近”工作系统接口。先用 `POST /api/v1/auth/token` 以用户名和密码换取令牌，
+之后每个请求带上 `Authorization: Bearer <令牌>`。可见范围与网页相同：只能看到本单位及下级的老干部。
+校验规则与网页表单相同，错误信息为中文。
+
+API of Jiujin, the community retired-cadre service. Exchange a user name and password for a token at
+`POST /api/v1/auth/token`, then send `Authorization: Bearer <token>` with every request. Callers see
+exactly what the web pages show them; writes are checked by the same form as the pages.
+"""
+
+api = NinjaAPI(
+    title="就近 Jiujin API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=BearerToken(),
+)
+api.add_router("/auth", auth.router)
+api.add_router("/org-units", orgs.router)
+api.add_router("/cadres", cadres.router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # Each operation has one body schema: drop its parameter name from pydantic's locations so they read
+    # ["body", "<field>"] like the errors of the page form (see cadre_form.raise_form_errors).
+    return api.create_response(request, {"detail": [_without_param_name(e) for e in exc.errors]}, status=422)
+
+
+def _without_param_name(error: dict[str, Any]) -> dict[str, Any]:
+    loc = list(error.get("loc", ()))
+    if loc[:2] == ["body", "payload"]:
+        loc = ["body", *loc[2:]]
+    return {**error, "loc": loc}

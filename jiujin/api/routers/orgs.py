@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from jiujin.api.auth import caller
+from jiujin.api.schemas import OrgUnitOut
+from jiujin.orgs.models import OrgUnit
+
+router = Router(tags=["org-units 组织单位"])
+
+
+@router.get("", response=list[OrgUnitOut], summary="可见单位 Visible units")
+def list_org_units(request: HttpRequest) -> list[dict[str, Any]]:
+    units = OrgUnit.objects.for_user(caller(request)).select_related("parent")
+    return [
+        {"code": u.code, "name": u.name, "level": u.level, "parent": u.parent.code if u.parent else None}
+        for u in units
+    ]

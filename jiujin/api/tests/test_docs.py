@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_serves_the_docs_page(client):
+    response = client.get("/api/v1/docs")
+
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content
+
+
+def test_it_publishes_the_openapi_schema(client):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    assert "Jiujin" in schema["info"]["title"]
+    assert "老干部" in schema["info"]["description"]
+    assert set(schema["paths"]) == {
+        "/api/v1/auth/token",
+        "/api/v1/org-units",
+        "/api/v1/cadres",
+        "/api/v1/cadres/{cadre_id}",
+    }
+    assert set(schema["paths"]["/api/v1/cadres/{cadre_id}"]) == {"get", "patch"}
+    assert set(schema["paths"]["/api/v1/cadres"]) == {"get", "post"}

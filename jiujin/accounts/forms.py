@@ -7,5 +7,7 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "用户名或密码不正确。",
         "inactive": "该账号已停用。",
     }
-    username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    username = forms.CharField(
+        label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
+    )
     password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)

@@ -101,6 +101,9 @@ class ApiToken(models.Model):
         verbose_name = "API令牌"
         verbose_name_plural = "API令牌"
 
+    def __str__(self) -> str:
+        return f"{self.user} 的令牌（{self.created_at:%Y-%m-%d}）"
+
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()

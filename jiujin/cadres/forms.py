@@ -44,7 +44,9 @@ CADRE_FIELDS = [
 class CadreForm(forms.ModelForm):
     """Create/edit a cadre. The same form validates API writes, so its messages are the API's too."""
 
-    tags_text = forms.CharField(label="爱好特长", required=False, help_text="用顿号或逗号分隔，如：书法、象棋")
+    tags_text = forms.CharField(
+        label="爱好特长", required=False, help_text="用顿号或逗号分隔，如：书法、象棋"
+    )
     work_unit_name = forms.CharField(label="原工作单位", required=False, max_length=200)
 
     class Meta:
@@ -71,7 +73,9 @@ class CadreForm(forms.ModelForm):
         self.fields["gender"].required = False
         if self.instance.pk:
             self.initial.setdefault("tags_text", "、".join(t.name for t in self.instance.tags.all()))
-            self.initial.setdefault("work_unit_name", self.instance.work_unit.name if self.instance.work_unit else "")
+            self.initial.setdefault(
+                "work_unit_name", self.instance.work_unit.name if self.instance.work_unit else ""
+            )
 
     def clean_phone_mobile(self) -> str:
         return clean_phone(self.cleaned_data.get("phone_mobile"), mobile_only=True)
@@ -103,7 +107,9 @@ class CadreForm(forms.ModelForm):
         # Checked against all cadres, in scope or not: the number is unique nationwide.
         clash = Cadre.objects.filter(id_number=number).exclude(pk=self.instance.pk).first()
         if clash:
-            self.add_error("id_number", "该身份证号已登记" + (f"（{clash.name}）" if _visible(self.user, clash) else ""))
+            self.add_error(
+                "id_number", "该身份证号已登记" + (f"（{clash.name}）" if _visible(self.user, clash) else "")
+            )
 
     def _clean_lunar(self, data: dict[str, Any]) -> None:
         if data.get("birthday_calendar") != BirthdayCalendar.LUNAR:
@@ -155,4 +161,3 @@ class StatusChangeForm(forms.Form):
         if status == self.cadre.status:
             raise ValidationError("状态没有变化")
         return status
-

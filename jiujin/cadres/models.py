@@ -147,7 +147,8 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
             "family_health": (Exists(family) | Q(living_arrangement=LivingArrangement.ALONE))
             & _known("living_arrangement")
             & _known("health_status"),
-            "hobbies": Exists(Cadre.tags.through.objects.filter(cadre=OuterRef("pk"))) | _known("specialties"),
+            "hobbies": Exists(Cadre.tags.through.objects.filter(cadre=OuterRef("pk")))
+            | _known("specialties"),
             "habits": Q(habits_len__gt=0),
         }
         qs = self.annotate(habits_len=Length("habits"))
@@ -172,7 +173,12 @@ class Cadre(models.Model):
     category = models.CharField("类别", max_length=10, choices=Category.choices)
     rank = models.CharField("职级", max_length=10, choices=Rank.choices, default=Rank.OTHER)
     work_unit = models.ForeignKey(
-        WorkUnit, verbose_name="原工作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="cadres"
+        WorkUnit,
+        verbose_name="原工作单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cadres",
     )
     retirement_date = models.DateField("离退休时间", null=True, blank=True)
     community = models.ForeignKey(
@@ -233,13 +239,20 @@ class Cadre(models.Model):
             models.Index(fields=["community", "status", "name_pinyin"], name="cadre_comm_status_py"),
             models.Index(fields=["status", "name_pinyin", "id"], name="cadre_status_py"),
             models.Index(fields=["birth_date"], name="cadre_birth"),
-            models.Index(fields=["name_initials"], name="cadre_initials_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["name_initials"], name="cadre_initials_like", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["name_pinyin"], name="cadre_pinyin_like", opclasses=["varchar_pattern_ops"]),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birthday_calendar="solar")
-                | (Q(lunar_month__gte=1) & Q(lunar_month__lte=12) & Q(lunar_day__gte=1) & Q(lunar_day__lte=30)),
+                | (
+                    Q(lunar_month__gte=1)
+                    & Q(lunar_month__lte=12)
+                    & Q(lunar_day__gte=1)
+                    & Q(lunar_day__lte=30)
+                ),
                 name="cadre_lunar_birthday_complete",
             ),
         ]

@@ -23,9 +23,11 @@ AUDITED_FIELDS = [
 def get_cadre_for_user(user: User, pk: Any) -> Cadre:
     """Fetch and authorize in one call: out of scope is indistinguishable from missing (404)."""
     try:
-        return Cadre.objects.for_user(user).select_related(
-            "community__parent", "work_unit", "responsible_worker"
-        ).get(pk=pk)
+        return (
+            Cadre.objects.for_user(user)
+            .select_related("community__parent", "work_unit", "responsible_worker")
+            .get(pk=pk)
+        )
     except (Cadre.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("没有找到该老干部") from exc
 
@@ -36,6 +38,14 @@ def snapshot(cadre: Cadre) -> dict[str, Any]:
         value = getattr(cadre, Cadre._meta.get_field(name).attname)
         values[name] = value.isoformat() if isinstance(value, date) else value
     values["tags"] = sorted(t.name for t in cadre.tags.all()) if cadre.pk else []
+    values["family"] = (
+        [
+            f"{f.name}（{f.relation}）{f.phone}{' 同住' if f.lives_with else ''}"
+            for f in cadre.family_contacts.all()
+        ]
+        if cadre.pk
+        else []
+    )
     return values
 
 
@@ -62,16 +72,18 @@ def cadre_create(*, actor: Actor, cadre: Cadre, tag_names: list[str] | None = No
 def cadre_update(
     *, actor: Actor, cadre: Cadre, before: dict[str, Any], tag_names: list[str] | None = None
 ) -> dict[str, list[Any]]:
-    """Save an edited cadre. `before` is `snapshot(cadre)` taken before the edit was applied.
+    """Save an edited cadre. `before` is `snapshot(cadre)` taken before the edit was applied (family contacts
+    saved by the caller in the same transaction, before this call, are part of the diff).
 
     Only changed columns are written; the audit row keeps before/after of each.
     """
     cadre.refresh_search_keys()
     if tag_names is not None:
         _set_tags(cadre, tag_names)
-        cadre._prefetched_objects_cache.pop("tags", None)  # type: ignore[attr-defined]
+    # Re-read tags and family contacts: the caller may have just saved them.
+    getattr(cadre, "_prefetched_objects_cache", {}).clear()
     changes = diff(before, snapshot(cadre))
-    columns = [Cadre._meta.get_field(k).name for k in changes if k != "tags"]
+    columns = [Cadre._meta.get_field(k).name for k in changes if k not in {"tags", "family"}]
     if columns:
         cadre.save(update_fields=[*columns, "name_pinyin", "name_initials", "updated_at"])
     if changes:

@@ -5,4 +5,8 @@ from . import views
 app_name = "cadres"
 urlpatterns = [
     path("", views.cadre_list, name="list"),
+    path("new/", views.cadre_create_view, name="create"),
+    path("<int:pk>/", views.cadre_detail, name="detail"),
+    path("<int:pk>/edit/", views.cadre_edit_view, name="edit"),
+    path("<int:pk>/status/", views.cadre_status_view, name="status"),
 ]

@@ -86,9 +86,7 @@ def check_identity(raw_id: object, *, birth_date: date | None, gender: str | Non
         raise ValidationError({"id_number": str(exc)}) from exc
     errors: dict[str, str] = {}
     if birth_date and birth_date != info.birth_date:
-        errors["birth_date"] = (
-            f"与身份证号不符：身份证号中的出生日期是{info.birth_date:%Y年%-m月%-d日}"
-        )
+        errors["birth_date"] = f"与身份证号不符：身份证号中的出生日期是{info.birth_date:%Y年%-m月%-d日}"
     if gender and gender != info.gender:
         errors["gender"] = f"与身份证号不符：身份证号显示为{Gender(info.gender).label}"
     if errors:

@@ -1,7 +1,260 @@
+"""The cadre registry pages: list with live search, detail, create/edit and status change.
+
+Scoping goes only through `Cadre.objects.for_user` / `get_cadre_for_user`; writes only through services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.query import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods
+
+from jiujin.accounts.models import User
+from jiujin.audit.models import AuditAction, AuditEvent
+from jiujin.audit.services import actor_from_request
+from jiujin.orgs.models import OrgUnit
+
+from .filters import CadreFilterForm
+from .forms import CadreForm, FamilyContactFormSet, StatusChangeForm
+from .models import MUST_KNOWS, Cadre, CadreStatus
+from .services import (
+    cadre_change_status,
+    cadre_create,
+    cadre_record_view,
+    cadre_update,
+    get_cadre_for_user,
+    snapshot,
+)
+
+# The edit form in the order of the paper 台账: identity first, then the four must-knows.
+FORM_SECTIONS: list[tuple[str, list[str]]] = [
+    (
+        "基本信息",
+        [
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "is_party_member",
+            "party_branch",
+            "category",
+            "rank",
+            "work_unit_name",
+            "retirement_date",
+            "community",
+            "responsible_worker",
+        ],
+    ),
+    ("① 住址和联系方式", ["address", "phone_mobile", "phone_landline"]),
+    ("② 家庭和健康", ["living_arrangement", "health_status", "chronic_conditions", "preferred_hospital"]),
+    ("③ 爱好特长", ["tags_text", "specialties"]),
+    ("④ 生活习惯", ["habits"]),
+    ("生日", ["birthday_calendar", "lunar_month", "lunar_day", "lunar_leap"]),
+]
+FAMILY_PREFIX = "family"
+HISTORY_ACTIONS = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.STATUS, AuditAction.IMPORT]
+HISTORY_LIMIT = 20
+
+
+def _require(user: User, capability: str) -> None:
+    if not user.can(capability):
+        raise PermissionDenied("没有权限进行此操作")
+
+
+# ---------------------------------------------------------------- list
 
 
 @login_required
 def cadre_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("TODO")
+    user = request.user
+    form = CadreFilterForm(request.GET or None, user=user)
+    scoped = Cadre.objects.for_user(user).with_completeness().select_related("community")
+    paginator = Paginator(form.apply(scoped), settings.JIUJIN_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "show_sensitive": user.can("view_sensitive"),
+        "query": _query_without_page(request),
+        # Keep the filter panel open while any filter other than the search box is in use.
+        "filtering": any(request.GET.get(name) for name in form.fields if name != "q"),
+    }
+    # Live search swaps only the results; a history restore needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    if partial:
+        response = render(request, "cadres/_results.html", context)
+    else:
+        context["summary"] = completeness_summary(user)
+        context["must_knows"] = MUST_KNOWS
+        response = render(request, "cadres/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def completeness_summary(user: User) -> list[dict[str, Any]]:
+    """Per visible community: active cadres and how many of them have each must-know filled.
+
+    Two queries whatever the size: the communities, and one GROUP BY over the annotated cadres.
+    """
+    sums = {f"knows_{key}": Sum(f"knows_{key}") for key, _label in MUST_KNOWS}
+    rows = (
+        Cadre.objects.for_user(user)
+        .active()
+        .with_completeness()
+        .order_by()
+        .values("community_id")
+        .annotate(total=Count("id"), **sums)
+    )
+    by_community = {row["community_id"]: row for row in rows}
+    summary = []
+    for unit in OrgUnit.objects.for_user(user).communities().only("id", "name"):
+        row = by_community.get(unit.id, {})
+        summary.append(
+            {
+                "community": unit,
+                "total": row.get("total", 0),
+                "known": [(label, row.get(f"knows_{key}") or 0) for key, label in MUST_KNOWS],
+            }
+        )
+    return summary
+
+
+# ---------------------------------------------------------------- detail
+
+
+@login_required
+def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = get_cadre_for_user(request.user, pk)
+    prefetch_related_objects([cadre], "family_contacts", "tags")
+    cadre_record_view(actor=actor_from_request(request), cadre=cadre, detail="查看详情")
+    known = cadre.must_knows()
+    history = (
+        AuditEvent.objects.filter(cadre=cadre, action__in=HISTORY_ACTIONS)
+        .select_related("user")
+        .order_by("-at", "-id")[:HISTORY_LIMIT]
+    )
+    return render(
+        request,
+        "cadres/detail.html",
+        {
+            "cadre": cadre,
+            "show_sensitive": request.user.can("view_sensitive"),
+            "can_manage": request.user.can("manage_cadres"),
+            "unknown": [label for key, label in MUST_KNOWS if not known[key]],
+            "history": history,
+        },
+    )
+
+
+# ---------------------------------------------------------------- create / edit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadre_create_view(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "manage_cadres")
+    cadre = Cadre()
+    if request.method == "POST":
+        form = CadreForm(request.POST, instance=cadre, user=request.user)
+        family = FamilyContactFormSet(request.POST, instance=cadre, prefix=FAMILY_PREFIX)
+        if _all_valid(form, family):
+            with transaction.atomic():  # the cadre and its family contacts together, or neither
+                cadre = form.save(commit=False)
+                cadre.work_unit = form.work_unit()
+                cadre_create(actor=actor_from_request(request), cadre=cadre, tag_names=form.tag_names())
+                family.instance = cadre
+                family.save()
+            messages.success(request, f"已新增老干部 {cadre.name}")
+            return redirect("cadres:detail", pk=cadre.pk)
+    else:
+        form = CadreForm(instance=cadre, user=request.user, initial=_create_initial(request.user))
+        family = FamilyContactFormSet(instance=cadre, prefix=FAMILY_PREFIX)
+    return _render_form(request, form, family, cadre=None)
+
+
+def _create_initial(user: User) -> dict[str, Any]:
+    # A community worker almost always enters cadres of their own community, in their own care.
+    unit = user.org_unit
+    if unit is not None and unit.is_community:
+        return {"community": unit.pk, "responsible_worker": user.pk}
+    return {}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadre_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = get_cadre_for_user(request.user, pk)  # 404 before 403: out of scope looks missing
+    _require(request.user, "manage_cadres")
+    prefetch_related_objects([cadre], "tags")
+    if request.method == "POST":
+        # The ModelForm writes into the instance while validating, so snapshot first.
+        before = snapshot(cadre)
+        form = CadreForm(request.POST, instance=cadre, user=request.user)
+        family = FamilyContactFormSet(request.POST, instance=cadre, prefix=FAMILY_PREFIX)
+        if _all_valid(form, family):
+            with transaction.atomic():
+                cadre.work_unit = form.work_unit()
+                family.save()  # before cadre_update, so the audit row holds the family changes too
+                cadre_update(
+                    actor=actor_from_request(request), cadre=cadre, before=before, tag_names=form.tag_names()
+                )
+            messages.success(request, "已保存")
+            return redirect("cadres:detail", pk=cadre.pk)
+    else:
+        form = CadreForm(instance=cadre, user=request.user)
+        family = FamilyContactFormSet(instance=cadre, prefix=FAMILY_PREFIX)
+    return _render_form(request, form, family, cadre=cadre)
+
+
+def _all_valid(form: CadreForm, family: Any) -> bool:
+    # Validate both so every error shows at once.
+    form_ok = form.is_valid()
+    return family.is_valid() and form_ok
+
+
+def _render_form(request: HttpRequest, form: CadreForm, family: Any, *, cadre: Cadre | None) -> HttpResponse:
+    sections = [(title, [form[name] for name in names]) for title, names in FORM_SECTIONS]
+    return render(
+        request, "cadres/form.html", {"form": form, "sections": sections, "family": family, "cadre": cadre}
+    )
+
+
+# ---------------------------------------------------------------- status
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadre_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = get_cadre_for_user(request.user, pk)
+    _require(request.user, "manage_cadres")
+    form = StatusChangeForm(request.POST or None, cadre=cadre)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cadre_change_status(
+            actor=actor_from_request(request),
+            cadre=cadre,
+            status=data["status"],
+            on=data["date"],
+            reason=data["reason"],
+        )
+        messages.success(request, f"状态已改为：{CadreStatus(data['status']).label}")
+        return redirect("cadres:detail", pk=cadre.pk)
+    return render(request, "cadres/status.html", {"form": form, "cadre": cadre})

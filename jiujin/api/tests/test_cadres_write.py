@@ -10,7 +10,6 @@ from jiujin.demo.identities import id_number
 from jiujin.lib.idcard import MSG_CHECKSUM, mask_id_number
 from jiujin.lib.phones import MSG_INVALID, MSG_NO_AREA_CODE
 
-
 pytestmark = pytest.mark.django_db
 
 NEW_ID = id_number(date(1941, 3, 9), seq=7, male=False)

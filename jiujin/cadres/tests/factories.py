@@ -8,7 +8,6 @@ from jiujin.cadres.models import Cadre, Category, FamilyContact, HealthStatus, L
 from jiujin.demo.identities import id_number
 
 
-
 class CadreFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cadre

@@ -1,0 +1,67 @@
+"""Login, logout and lockout (django-axes): the only door to the personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from jiujin.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("login")
+LOGOUT = reverse("logout")
+
+
+def test_it_shows_the_login_page(client: Any) -> None:
+    response = client.get(LOGIN)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "用户名" in html and "密码" in html
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_it_logs_in_and_lands_on_the_cadre_list(client: Any, cast: Any) -> None:
+    response = client.post(LOGIN, {"username": cast.community_a.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cadres:list")
+    assert client.get(reverse("cadres:list")).status_code == 200
+
+
+def test_a_wrong_password_is_a_chinese_error(client: Any, cast: Any) -> None:
+    response = client.post(LOGIN, {"username": cast.community_a.username, "password": "wrong-password"})
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_logout_is_a_post(client_for: Any, cast: Any) -> None:
+    client = client_for(cast.community_a)
+    assert client.get(LOGOUT).status_code == 405
+    assert client.get(reverse("cadres:list")).status_code == 200
+    response = client.post(LOGOUT)
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN
+    assert client.get(reverse("cadres:list")).status_code == 302
+
+
+def test_it_locks_the_account_after_five_bad_passwords(client: Any, cast: Any) -> None:
+    username = cast.community_a.username
+    for _ in range(4):
+        assert client.post(LOGIN, {"username": username, "password": "wrong-password"}).status_code == 200
+    locked = client.post(LOGIN, {"username": username, "password": "wrong-password"})
+    assert locked.status_code == 429
+    assert "账号已暂时锁定" in locked.content.decode()
+    # Even the right password is refused while locked.
+    again = client.post(LOGIN, {"username": username, "password": PASSWORD})
+    assert again.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_is_per_user_name(client: Any, cast: Any) -> None:
+    for _ in range(5):
+        client.post(LOGIN, {"username": cast.community_a.username, "password": "wrong-password"})
+    response = client.post(LOGIN, {"username": cast.community_b.username, "password": PASSWORD})
+    assert response.status_code == 302

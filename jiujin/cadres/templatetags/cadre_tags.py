@@ -1,0 +1,55 @@
+"""Display helpers for personal data: masking decisions stay in one place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from jiujin.cadres.models import Cadre
+from jiujin.lib.dates import format_cn_date
+from jiujin.lib.idcard import mask_id_number
+from jiujin.lib.phones import mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def masked_id(number: str, show_full: bool = False) -> str:
+    """`{{ c.id_number|masked_id }}` in lists; `|masked_id:show_sensitive` on the detail page."""
+    return number if show_full else mask_id_number(number or "")
+
+
+@register.filter
+def phone_for(phone: str, show_full: bool) -> str:
+    """`{{ c.phone_mobile|phone_for:show_sensitive }}`: full only for roles that may see it."""
+    return phone if show_full else mask_phone(phone or "")
+
+
+@register.filter
+def cn_date(value: date | None) -> str:
+    return format_cn_date(value)
+
+
+@register.filter
+def or_blank(value: object) -> str:
+    """The value, or a muted 未填写 so empty facts are visible as gaps, not as nothing."""
+    if value in (None, ""):
+        return mark_safe('<span class="muted">未填写</span>')
+    return conditional_escape(value)
+
+
+@register.filter
+def field_labels(changes: dict) -> str:
+    """An audit row's changed columns as the form calls them: "家庭住址、爱好特长"."""
+    return "、".join(_label(name) for name in changes)
+
+
+def _label(name: str) -> str:
+    try:
+        return str(Cadre._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name

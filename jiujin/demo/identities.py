@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 from stdnum.cn.ric import calc_check_digit
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
 GIVEN = "德明华建国志伟文秀英兰玉芳桂珍淑凤荣春海金福山树清宝忠成林振祥永和平兴仁义礼信光辉胜利红梅丽云霞"
 # Given-name characters by the sex they usually suggest, for names that match the ID number's sex digit.
 GIVEN_MALE = "德明华建国志伟文忠成林振祥永和平兴仁义信光辉胜利海金福山树清宝"

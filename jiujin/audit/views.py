@@ -1,0 +1,158 @@
+"""The audit log: who saw or changed whose data, browsable by administrators only."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Field, Max, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jiujin.accounts.models import Capability
+from jiujin.audit.services import actor_from_request
+from jiujin.cadres.models import Cadre
+from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
+from jiujin.lib.idcard import mask_id_number
+from jiujin.lib.phones import mask_phone
+
+from .filters import AuditFilterForm
+from .models import AuditEvent
+
+PAGE_SIZE = 50
+EMPTY = "（空）"
+# Family contacts are logged as text lines, "张小明（儿子）13900001111 同住".
+PHONE_IN_TEXT = re.compile(r"(?:0\d{2,3}-)?\d{7,11}")
+# The audit log is read by administrators who need not see full numbers to answer "who changed what".
+MASKERS: dict[str, Callable[[str], str]] = {
+    "id_number": mask_id_number,
+    "phone_mobile": mask_phone,
+    "phone_landline": mask_phone,
+    "family": lambda text: PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text),
+}
+LABELS = {"tags": "爱好特长", "family": "家属联系人"}
+VIA_LABELS = {"web": "网页", "api": "接口", "cli": "命令行"}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.can(Capability.VIEW_AUDIT):  # type: ignore[union-attr]
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None, user=request.user)  # type: ignore[arg-type]
+    events = form.apply(_events())
+    cadre = _cadre_in_focus(request, form)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for event, changes in zip(rows, describe_changes(rows), strict=True):
+        event.change_list = changes  # type: ignore[attr-defined]
+        event.via_label = VIA_LABELS.get(event.via, event.via)  # type: ignore[attr-defined]
+    context = {
+        "form": form,
+        "page": page,
+        "events": rows,
+        "cadre": cadre,
+        "batch": form.cleaned_data.get("batch") if form.is_valid() else "",
+        "people": _who_touched(events) if cadre else None,
+    }
+    if cadre:
+        # One cadre's trail reveals whose record it is, so reading it is logged too (after the read,
+        # so the page shows the trail as it was).
+        cadre_record_view(actor=actor_from_request(request), cadre=cadre, detail="审计日志")
+    return render(request, "audit/list.html", context)
+
+
+def _events() -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.select_related("user", "cadre").only(
+        *("at", "action", "detail", "changes", "batch", "ip", "via", "user_id", "cadre_id"),
+        *("user__username", "user__first_name", "user__last_name", "cadre__name"),
+    )
+
+
+def _cadre_in_focus(request: HttpRequest, form: AuditFilterForm) -> Cadre | None:
+    """`?cadre=<id>`: one cadre's whole trail; a missing cadre is a 404, as everywhere."""
+    pk = form.cleaned_data.get("cadre") if form.is_valid() else None
+    return get_cadre_for_user(request.user, pk) if pk else None  # type: ignore[arg-type]
+
+
+def _who_touched(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
+    """One line per user: how often and when last they saw or changed the record (within the filters)."""
+    return list(  # evaluated now, before this visit is logged
+        events.order_by()
+        .values("user__username", "user__first_name", "user__last_name")
+        .annotate(times=Count("id"), last=Max("at"))
+        .order_by("-last")
+    )
+
+
+def describe_changes(events: Iterable[AuditEvent]) -> list[list[Change]]:
+    """Readable before → after per field, with masked numbers and names instead of ids.
+
+    Foreign keys are resolved for the whole page at once: one query per related model, not per row.
+    """
+    events = list(events)
+    names = _foreign_names(events)
+    return [
+        [
+            Change(_label(name), _show(name, pair[0], names), _show(name, pair[1], names))
+            for name, pair in (event.changes or {}).items()
+            if isinstance(pair, list | tuple) and len(pair) == 2
+        ]
+        for event in events
+    ]
+
+
+def _field(name: str) -> Field | None:
+    try:
+        return Cadre._meta.get_field(name)  # type: ignore[return-value]
+    except FieldDoesNotExist:
+        return None
+
+
+def _label(name: str) -> str:
+    field = _field(name)
+    return LABELS.get(name) or (str(field.verbose_name) if field else name)
+
+
+def _foreign_names(events: list[AuditEvent]) -> dict[tuple[str, Any], str]:
+    wanted: dict[str, set[Any]] = defaultdict(set)
+    for event in events:
+        for name, pair in (event.changes or {}).items():
+            field = _field(name)
+            if field is not None and field.many_to_one and isinstance(pair, list | tuple):
+                wanted[name].update(v for v in pair if v is not None)
+    names = {}
+    for name, ids in wanted.items():
+        model = _field(name).related_model  # type: ignore[union-attr]
+        for pk, obj in model._base_manager.in_bulk(ids).items():  # type: ignore[union-attr]
+            names[(name, pk)] = getattr(obj, "display_name", None) or str(obj)
+    return names
+
+
+def _show(name: str, value: Any, names: dict[tuple[str, Any], str]) -> str:
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, list):
+        return "、".join(_show(name, v, names) for v in value)
+    if name in MASKERS:
+        return MASKERS[name](str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    field = _field(name)
+    if field is not None and field.many_to_one:
+        return names.get((name, value), f"#{value}")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)

@@ -1,4 +1,10 @@
 from django.urls import path
 
+from . import views
+
 app_name = "roster"
-urlpatterns: list = []  # filled by the app
+urlpatterns = [
+    path("import/", views.roster_import, name="import"),
+    path("import/confirm/", views.roster_confirm, name="confirm"),
+    path("export/", views.roster_export, name="export"),
+]

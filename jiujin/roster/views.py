@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiujin.accounts.models import User
+from jiujin.audit.services import actor_from_request
+from jiujin.cadres.filters import CadreFilterForm
+from jiujin.cadres.models import Cadre, Category, Gender, Rank
+from jiujin.lib.dates import format_cn_date
+from jiujin.lib.idcard import mask_id_number
+from jiujin.lib.phones import mask_phone
+from jiujin.lib.roster import RosterFormatError
+from jiujin.orgs.models import OrgUnit
+
+from .forms import RosterConfirmForm, RosterUploadForm
+from .services import ImportResult, cadre_export_roster, cadre_import_roster, export_title
+from .uploads import StoredUpload, delete_upload, load_upload, save_upload
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(user: User, capability: str) -> None:
+    if not user.can(capability):
+        raise PermissionDenied
+
+
+@login_required
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Upload → dry run → preview. Nothing is written until the preview is confirmed."""
+    _require(request.user, "import_roster")
+    form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        unit, upload_file = form.cleaned_data["unit"], form.cleaned_data["file"]
+        upload = save_upload(
+            chunks=upload_file.chunks(),
+            filename=upload_file.name,
+            user_id=request.user.pk,
+            unit_code=unit.code,
+        )
+        return _run(request, upload, unit, dry_run=True)
+    return render(request, "roster/import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def roster_confirm(request: HttpRequest) -> HttpResponse:
+    """Import the previewed file for real, validating it again: the preview proves nothing by now."""
+    _require(request.user, "import_roster")
+    form = RosterConfirmForm(request.POST)
+    upload = load_upload(form.cleaned_data["token"], user_id=request.user.pk) if form.is_valid() else None
+    if upload is None:
+        raise Http404("上传的文件已过期或不存在，请重新上传")
+    unit = get_object_or_404(OrgUnit.objects.for_user(request.user), code=upload.unit_code)
+    return _run(request, upload, unit, dry_run=False)
+
+
+def _run(request: HttpRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run: bool) -> HttpResponse:
+    try:
+        result = cadre_import_roster(
+            source=upload.path,
+            filename=upload.filename,
+            community=unit,
+            actor=actor_from_request(request),
+            dry_run=dry_run,
+        )
+    except RosterFormatError as exc:
+        delete_upload(upload)
+        form = RosterUploadForm(user=request.user, initial={"unit": unit.code})
+        return render(request, "roster/import.html", {"form": form, "file_error": str(exc)})
+    if not dry_run and result.ok:
+        delete_upload(upload)
+        messages.success(request, f"「{upload.filename}」导入完成：{result.summary}。")
+        return redirect("roster:import")
+    context = {
+        "form": RosterUploadForm(user=request.user, initial={"unit": unit.code}),
+        "result": result,
+        "unit": unit,
+        "filename": upload.filename,
+        "confirm": RosterConfirmForm(initial={"token": upload.token}) if result.ok else None,
+        "preview": _preview_rows(result, sensitive=request.user.can("view_sensitive")),
+    }
+    if not result.ok:
+        delete_upload(upload)  # a file with errors must be fixed and uploaded again
+    return render(request, "roster/import.html", context)
+
+
+def _preview_rows(result: ImportResult, *, sensitive: bool) -> list[dict[str, Any]]:
+    def phone(value: str) -> str:
+        return value if sensitive else mask_phone(value)
+
+    def label(choices: Any, value: str | None) -> str:
+        return str(choices(value).label) if value else ""
+
+    rows = []
+    for p in result.preview:
+        v = p.values
+        rows.append(
+            {
+                "row": p.row,
+                "action": p.action,
+                "changed": p.changed,
+                "name": v.get("name", ""),
+                "gender": label(Gender, v.get("gender")),
+                "id_number": v["id_number"] if sensitive else mask_id_number(v["id_number"]),
+                "birth_date": format_cn_date(v.get("birth_date")),
+                "category": label(Category, v.get("category")),
+                "rank": label(Rank, v.get("rank")),
+                "community": p.community,
+                "work_unit": v.get("work_unit", ""),
+                "phones": " / ".join(phone(x) for x in (v.get("phone_mobile"), v.get("phone_landline")) if x),
+                "address": v.get("address", ""),
+                "tags": v.get("tags", ""),
+            }
+        )
+    return rows
+
+
+@login_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    """The list page's current filter, as an .xlsx 台账 (same query string as the list)."""
+    _require(request.user, "export_roster")
+    user = request.user
+    form = CadreFilterForm(request.GET, user=user)
+    cadres = form.apply(Cadre.objects.for_user(user))
+    today = timezone.localdate()
+    unit = form.cleaned_data.get("unit") if form.is_valid() else None
+    unit_name = unit.name if unit else (user.org_unit.name if user.org_unit else "")
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by FileResponse
+    cadre_export_roster(
+        cadres=cadres,
+        actor=actor_from_request(request),
+        title=export_title(unit_name, today),
+        sensitive=user.can("view_sensitive"),
+        out=out,
+        today=today,
+    )
+    out.seek(0)
+    response = FileResponse(out, content_type=XLSX)
+    filename = f"老干部台账-{today:%Y%m%d}.xlsx"
+    # ASCII fallback for old clients, RFC 5987 UTF-8 name for everyone else.
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"roster-{today:%Y%m%d}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response

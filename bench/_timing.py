@@ -16,16 +16,19 @@ def measure(label: str, fn: Callable[[], Any], *, runs: int = 30, warmup: int = 
     for _ in range(warmup):
         fn()
     times = []
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    queries = len(ctx.captured_queries)
+    queries = 0
     for _ in range(runs):
         reset_queries()
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+        queries = max(queries, len(ctx.captured_queries))
     times.sort()
-    p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+    p95 = times[max(0, round(0.95 * len(times)) - 1)]
     result = {"median_ms": statistics.median(times), "p95_ms": p95, "queries": queries}
-    print(f"{label:<48} median {result['median_ms']:7.1f} ms   p95 {p95:7.1f} ms   queries {queries}")
+    print(
+        f"{label:<52} median {result['median_ms']:7.1f} ms   p95 {p95:7.1f} ms   queries {queries}",
+        flush=True,
+    )
     return result

@@ -16,11 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiujin.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench._timing import measure  # noqa: E402
@@ -32,17 +33,30 @@ settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.stora
 
 
 def main() -> None:
-    print(f"database: {settings.DATABASES['default']['ENGINE']}, cadres: {Cadre.objects.count():,}")
+    print(
+        f"database: {settings.DATABASES['default']['ENGINE']}, cadres: {Cadre.objects.count():,}", flush=True
+    )
     for username in ["demo-admin", "demo-district", "demo-community-a"]:
-        user = User.objects.get(username=username)
-        web = Client()
-        web.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        _, key = ApiToken.issue(user)
-        api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-        for query in ["", "?q=zdm", "?q=wang", "?page=50", "?age=80-89&living=alone"]:
-            measure(f"{username} list {query or '(all)'}", lambda q=query: _ok(web.get(f"/cadres/{q}")))
-        measure(f"{username} api /cadres?q=zdm", lambda: _ok(api.get("/api/v1/cadres?q=zdm")))
-        measure(f"{username} api /cadres?page=2", lambda: _ok(api.get("/api/v1/cadres?page=2")))
+        _bench_user(User.objects.get(username=username))
+
+
+def _bench_user(user: User) -> None:
+    web = Client()
+    web.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    _, key = ApiToken.issue(user)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    for query in ["", "?q=zdm", "?q=wang", "?page=300", "?age=80-89&living=alone"]:
+        measure(f"{user.username} list {query or '(all)'}", lambda q=query: _ok(web.get(f"/cadres/{q}")))
+    cache.clear()
+    measure(
+        f"{user.username} completeness (first, uncached)",
+        lambda: _ok(web.get("/cadres/completeness/")),
+        runs=1,
+        warmup=0,
+    )
+    measure(f"{user.username} completeness (cached)", lambda: _ok(web.get("/cadres/completeness/")))
+    for query in ["?q=zdm", "?page=2", "?age=80-89&living=alone"]:
+        measure(f"{user.username} api /cadres{query}", lambda q=query: _ok(api.get(f"/api/v1/cadres{q}")))
 
 
 def _ok(response):  # type: ignore[no-untyped-def]

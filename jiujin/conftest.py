@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from jiujin.accounts.models import Role, User
 from jiujin.cadres.tests.factories import CadreFactory
@@ -63,6 +64,7 @@ def _plain_static_storage(settings: Any) -> None:
     }
     settings.AXES_ENABLED = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # cached summaries must not leak between tests
 
 
 @pytest.fixture

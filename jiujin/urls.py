@@ -11,5 +11,6 @@ urlpatterns = [
     path("cadres/", include("jiujin.cadres.urls")),
     path("roster/", include("jiujin.roster.urls")),
     path("audit/", include("jiujin.audit.urls")),
+    path("visits/", include("jiujin.visits.urls")),
     path("api/v1/", api.urls),
 ]

@@ -6,6 +6,7 @@ from ninja.errors import ValidationError
 
 from jiujin.api.auth import BearerToken
 from jiujin.api.routers import auth, cadres, orgs
+from jiujin.visits.api import router as visits_router
 
 DESCRIPTION = """\
 社区老干部“四就近”工作系统接口。先用 `POST /api/v1/auth/token` 以用户名和密码换取令牌，
@@ -27,6 +28,7 @@ api = NinjaAPI(
 api.add_router("/auth", auth.router)
 api.add_router("/org-units", orgs.router)
 api.add_router("/cadres", cadres.router)
+api.add_router("/", visits_router)
 
 
 @api.exception_handler(ValidationError)

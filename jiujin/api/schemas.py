@@ -64,7 +64,8 @@ class CadreItem(Schema):
 
 
 class CadrePage(Schema):
-    count: int
+    count: int = Field(description="符合条件的人数；超过 10,000 时为 10001，并且 count_capped 为 true")
+    count_capped: bool = Field(False, description="人数超过 10,000，未精确统计")
     items: list[CadreItem]
 
 

@@ -20,6 +20,10 @@ AUDITED_FIELDS = [
 ]
 
 
+# Why scheduled visits stop when a file is closed.
+CLOSED_FILE_REASONS = {CadreStatus.DECEASED: "老干部已去世", CadreStatus.MOVED_OUT: "老干部已迁出"}
+
+
 def get_cadre_for_user(user: User, pk: Any) -> Cadre:
     """Fetch and authorize in one call: out of scope is indistinguishable from missing (404)."""
     try:
@@ -96,6 +100,10 @@ def cadre_change_status(*, actor: Actor, cadre: Cadre, status: str, on: date, re
     before = {"status": cadre.status, "status_date": cadre.status_date, "status_reason": cadre.status_reason}
     cadre.status, cadre.status_date, cadre.status_reason = status, on, reason
     cadre.save(update_fields=["status", "status_date", "status_reason", "updated_at"])
+    if status in CLOSED_FILE_REASONS:
+        from jiujin.visits.services import visit_tasks_cancel_scheduled  # visits builds on cadres
+
+        visit_tasks_cancel_scheduled(cadre=cadre, reason=CLOSED_FILE_REASONS[status])
     audit_record(
         actor=actor,
         action=AuditAction.STATUS,

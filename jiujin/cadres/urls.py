@@ -5,6 +5,7 @@ from . import views
 app_name = "cadres"
 urlpatterns = [
     path("", views.cadre_list, name="list"),
+    path("completeness/", views.cadre_completeness, name="completeness"),
     path("new/", views.cadre_create_view, name="create"),
     path("<int:pk>/", views.cadre_detail, name="detail"),
     path("<int:pk>/edit/", views.cadre_edit_view, name="edit"),

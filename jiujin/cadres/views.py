@@ -10,8 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.query import prefetch_related_objects
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.audit.services import actor_from_request
+from jiujin.core.paging import CappedPaginator
 from jiujin.orgs.models import OrgUnit
 
 from .filters import CadreFilterForm
@@ -73,6 +74,8 @@ def _require(user: User, capability: str) -> None:
         raise PermissionDenied("没有权限进行此操作")
 
 
+COMPLETENESS_CACHE_SECONDS = 300
+
 # ---------------------------------------------------------------- list
 
 
@@ -80,9 +83,10 @@ def _require(user: User, capability: str) -> None:
 def cadre_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = CadreFilterForm(request.GET or None, user=user)
-    scoped = Cadre.objects.for_user(user).with_completeness().select_related("community")
-    paginator = Paginator(form.apply(scoped), settings.JIUJIN_PAGE_SIZE)
+    scoped = Cadre.objects.for_user(user).select_related("community")
+    paginator = CappedPaginator(form.apply(scoped), settings.JIUJIN_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    Cadre.objects.known_counts(page.object_list)
     context = {
         "form": form,
         "page": page,
@@ -96,8 +100,6 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     if partial:
         response = render(request, "cadres/_results.html", context)
     else:
-        context["summary"] = completeness_summary(user)
-        context["must_knows"] = MUST_KNOWS
         response = render(request, "cadres/list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -107,6 +109,19 @@ def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+@login_required
+def cadre_completeness(request: HttpRequest) -> HttpResponse:
+    """The per-community must-knows table, loaded after the list so a big scope never slows the list."""
+    user = request.user
+    key = f"completeness:{user.role}:{'*' if user.sees_everything else user.org_unit_id}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = completeness_summary(user)
+        # A full scan at city scale: recomputed at most every few minutes per scope.
+        cache.set(key, summary, COMPLETENESS_CACHE_SECONDS)
+    return render(request, "cadres/_summary.html", {"summary": summary, "must_knows": MUST_KNOWS})
 
 
 def completeness_summary(user: User) -> list[dict[str, Any]]:

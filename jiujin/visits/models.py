@@ -79,6 +79,9 @@ class VisitSettings(models.Model):
         verbose_name = "走访设置"
         verbose_name_plural = "走访设置"
 
+    def __str__(self) -> str:
+        return f"{self.org_unit}走访设置" if self.org_unit_id else "默认走访设置"
+
 
 class EventKind(models.TextChoices):
     HOSPITALISED = "hospitalised", "住院"
@@ -251,3 +254,6 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "channel", "key"], name="notification_once")]
         indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="notification_due")]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -18,6 +18,7 @@ from jiujin.audit.services import actor_from_request
 from jiujin.cadres.filters import CadreFilterForm
 from jiujin.cadres.models import Cadre, CadreQuerySet
 from jiujin.cadres.services import cadre_create, cadre_record_view, cadre_update, get_cadre_for_user, snapshot
+from jiujin.core.paging import CappedPaginator
 
 router = Router(tags=["cadres 老干部"])
 
@@ -31,11 +32,11 @@ def list_cadres(request: HttpRequest, filters: Query[CadreFilters]) -> dict[str,
     qs = _filtered(user, filters)
     size = settings.JIUJIN_PAGE_SIZE
     start = (filters.page - 1) * size
-    rows = qs.select_related("community").with_completeness()[start : start + size]
+    rows = Cadre.objects.known_counts(list(qs.select_related("community")[start : start + size]))
     reveal = Reveal.for_list(user)
-    # known_count is annotated by with_completeness().
     items = [cadre_item(c, reveal, known_count=c.known_count) for c in rows]  # type: ignore[attr-defined]
-    return {"count": qs.count(), "items": items}
+    paginator = CappedPaginator(qs, size)
+    return {"count": paginator.count, "count_capped": paginator.capped, "items": items}
 
 
 @router.get("/{cadre_id}", response={200: CadreDetail, 404: Detail}, summary="老干部详情 One cadre")

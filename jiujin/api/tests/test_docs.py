@@ -22,6 +22,9 @@ def test_it_publishes_the_openapi_schema(client):
         "/api/v1/org-units",
         "/api/v1/cadres",
         "/api/v1/cadres/{cadre_id}",
+        "/api/v1/cadres/{cadre_id}/events",
+        "/api/v1/visit-tasks",
+        "/api/v1/visit-tasks/{task_id}/records",
     }
     assert set(schema["paths"]["/api/v1/cadres/{cadre_id}"]) == {"get", "patch"}
     assert set(schema["paths"]["/api/v1/cadres"]) == {"get", "post"}

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 LIST = reverse("cadres:list")
+COMPLETENESS = reverse("cadres:completeness")
 TODAY = date(2025, 6, 1)
 
 
@@ -188,7 +189,7 @@ def test_the_list_uses_a_constant_number_of_queries(
         FamilyContactFactory(cadre=cadre)
         cadre.tags.add(*_tags("书法", "象棋"))
     client = client_for(cast.community_a)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         response = client.get(LIST)
     assert len(listed(response)) == rows
 
@@ -206,7 +207,7 @@ def test_it_summarises_the_four_must_knows_per_community(
     cadre_a.save(update_fields=["habits"])
     CadreFactory(community=tree.community_a, address="")
     CadreFactory(community=tree.community_b)
-    summary = client_for(cast.street).get(LIST).context["summary"]
+    summary = client_for(cast.street).get(COMPLETENESS).context["summary"]
     rows = {row["community"].name: row for row in summary}
     assert rows["社区A"]["total"] == 2
     assert [n for _label, n in rows["社区A"]["known"]] == [1, 0, 0, 1]
@@ -217,8 +218,13 @@ def test_it_summarises_the_four_must_knows_per_community(
 def test_the_summary_covers_only_the_users_own_community(
     client_for: Any, cast: Any, tree: Any, cadre_a: Cadre
 ) -> None:
-    summary = client_for(cast.community_a).get(LIST).context["summary"]
+    summary = client_for(cast.community_a).get(COMPLETENESS).context["summary"]
     assert [row["community"].name for row in summary] == ["社区A"]
+
+
+def test_it_loads_the_summary_after_the_list(client_for: Any, cast: Any, cadre_a: Cadre) -> None:
+    page = client_for(cast.community_a).get(LIST).content.decode()
+    assert f'hx-get="{COMPLETENESS}"' in page
 
 
 # ---------------------------------------------------------------- masking and role-dependent links

@@ -1,0 +1,225 @@
+"""Five must-visits over /api/v1/: visit tasks, events on a cadre, and visit records.
+
+Mounted at "/" on the project's NinjaAPI, so it inherits its bearer auth and error shapes. Scoping is the
+pages' (VisitTask.objects.for_user / get_cadre_for_user); out of scope is 404 like missing. Writes are
+validated by the pages' forms, so both accept and reject the same input with the same Chinese messages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from jiujin.accounts.models import User
+from jiujin.api.cadre_form import raise_form_errors
+from jiujin.audit.services import actor_from_request
+from jiujin.cadres.models import Cadre
+from jiujin.cadres.services import get_cadre_for_user
+
+from .forms import CadreEventForm, VisitRecordForm
+from .models import VisitRecord, VisitTask
+from .selectors import task_for_user, with_effective_status
+from .services import TaskAlreadyDone, TaskNotOpen, cadre_event_record, visit_task_complete
+
+router = Router(tags=["visits 五必访"])
+
+PAGE_SIZE = 100
+TaskKindName = Literal["birthday", "holiday", "hospital", "family_event", "special", "condolence"]
+TaskStatusName = Literal["open", "done", "overdue", "cancelled"]
+
+
+class Detail(Schema):
+    detail: str
+
+
+class TaskFilters(Schema):
+    cadre: int | None = Field(None, description="老干部 id")
+    from_: date | None = Field(None, alias="from", description="应访日期起 YYYY-MM-DD（含）")
+    to: date | None = Field(None, description="应访日期止 YYYY-MM-DD（含）")
+    status: TaskStatusName | None = Field(None, description="open / done / overdue / cancelled")
+    kind: TaskKindName | None = None
+    page: int = Field(1, ge=1, description=f"每页 {PAGE_SIZE} 项")
+
+
+class TaskOut(Schema):
+    id: int
+    cadre: int
+    kind: str
+    title: str
+    due_date: date
+    window_start: date
+    status: str = Field(description="open / done / overdue / cancelled；过了应访日期仍未访即为 overdue")
+    priority: int
+    lunar_label: str = Field(description="应访日期的农历，如 农历八月十五")
+
+
+class TaskPage(Schema):
+    count: int
+    items: list[TaskOut]
+
+
+class EventIn(Schema):
+    kind: Literal["hospitalised", "family_event", "special", "death"]
+    date: str = Field(description="YYYY-MM-DD")
+    note: str = ""
+
+
+class EventOut(Schema):
+    id: int
+    cadre: int
+    kind: str
+    date: date
+    note: str
+    tasks: list[int] = Field(description="因此生成的走访任务 id")
+
+
+class RecordIn(Schema):
+    visited_on: str | None = Field(None, description="YYYY-MM-DD，默认今天")
+    visitors: str | None = Field(None, description="走访人，默认调用者姓名")
+    form: Literal["home", "phone", "hospital", "video"] = "home"
+    outcome: Literal["visited", "family", "nobody_home"] = Field(
+        "visited", description="nobody_home = 空访：任务保留，可再次走访"
+    )
+    gifts: str = ""
+    money: Decimal | None = Field(None, description="慰问金（元）")
+    findings: str = ""
+    needs: str = ""
+
+
+class RecordOut(Schema):
+    id: int
+    task: int
+    task_status: str
+    visited_on: date
+    visitors: str
+    form: str
+    outcome: str
+    gifts: str
+    money: Decimal | None
+    findings: str
+    needs: str
+
+
+@router.get("/visit-tasks", response=TaskPage, summary="走访任务 List visit tasks")
+def list_visit_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> dict[str, Any]:
+    qs = with_effective_status(VisitTask.objects.for_user(request.auth), timezone.localdate())
+    if filters.cadre is not None:
+        qs = qs.filter(cadre_id=filters.cadre)  # already scoped: another's cadre simply yields nothing
+    if filters.from_:
+        qs = qs.filter(due_date__gte=filters.from_)
+    if filters.to:
+        qs = qs.filter(due_date__lte=filters.to)
+    if filters.status:
+        qs = qs.filter(effective_status=filters.status)  # type: ignore[misc]
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    start = (filters.page - 1) * PAGE_SIZE
+    rows = qs.order_by("due_date", "id")[start : start + PAGE_SIZE]
+    return {"count": qs.count(), "items": [_task_out(t) for t in rows]}
+
+
+def _task_out(task: VisitTask) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "cadre": task.cadre_id,
+        "kind": task.kind,
+        "title": task.title,
+        "due_date": task.due_date,
+        "window_start": task.window_start,
+        "status": task.effective_status,  # type: ignore[attr-defined]
+        "priority": task.priority,
+        "lunar_label": task.lunar_label,
+    }
+
+
+@router.post(
+    "/cadres/{cadre_id}/events",
+    response={201: EventOut, 403: Detail, 404: Detail},
+    summary="登记事件 Record an event on a cadre",
+)
+def create_event(request: HttpRequest, cadre_id: int, payload: EventIn) -> tuple[int, dict[str, Any]]:
+    user = request.auth
+    cadre = _cadre_or_404(user, cadre_id)
+    if not user.can("manage_cadres"):
+        raise HttpError(403, "没有登记事件的权限")
+    # Calling the API is the explicit confirmation the page asks for before recording a death.
+    form = CadreEventForm({**payload.dict(), "confirm_death": True})
+    raise_form_errors(form)
+    data = form.cleaned_data
+    event = cadre_event_record(
+        actor=actor_from_request(request, via="api"),
+        cadre=cadre,
+        kind=data["kind"],
+        on=data["date"],
+        note=data["note"],
+    )
+    tasks = sorted(event.tasks.values_list("pk", flat=True))
+    return 201, {
+        "id": event.pk,
+        "cadre": cadre.pk,
+        "kind": event.kind,
+        "date": event.date,
+        "note": event.note,
+        "tasks": tasks,
+    }
+
+
+@router.post(
+    "/visit-tasks/{task_id}/records",
+    response={201: RecordOut, 404: Detail, 409: Detail},
+    summary="记录走访 Record a visit",
+)
+def create_record(request: HttpRequest, task_id: int, payload: RecordIn) -> tuple[int, dict[str, Any]]:
+    user = request.auth
+    task = task_for_user(user, task_id)
+    if task is None:
+        raise HttpError(404, "Not Found")
+    form = VisitRecordForm(_record_values(user, payload), user=user)
+    raise_form_errors(form)
+    try:
+        record = visit_task_complete(
+            actor=actor_from_request(request, via="api"), task=task, **form.cleaned_data
+        )
+    except (TaskAlreadyDone, TaskNotOpen) as exc:
+        raise HttpError(409, str(exc)) from None
+    return 201, _record_out(record)
+
+
+def _record_values(user: User, payload: RecordIn) -> dict[str, Any]:
+    values = payload.dict()
+    values["visited_on"] = values["visited_on"] or timezone.localdate().isoformat()
+    values["visitors"] = values["visitors"] or user.display_name
+    values["money"] = "" if values["money"] is None else values["money"]
+    return VisitRecordForm.data_for(values)
+
+
+def _record_out(record: VisitRecord) -> dict[str, Any]:
+    # Read back what was stored: the money as the column keeps it, and the task's status after the visit.
+    record = VisitRecord.objects.select_related("task").get(pk=record.pk)
+    return {
+        "id": record.pk,
+        "task": record.task_id,
+        "task_status": record.task.status,
+        "visited_on": record.visited_on,
+        "visitors": record.visitors,
+        "form": record.form,
+        "outcome": record.outcome,
+        "gifts": record.gifts,
+        "money": record.money,
+        "findings": record.findings,
+        "needs": record.needs,
+    }
+
+
+def _cadre_or_404(user: User, cadre_id: int) -> Cadre:
+    try:
+        return get_cadre_for_user(user, cadre_id)
+    except Http404:
+        # The same answer for missing and out of scope, whatever DEBUG says.
+        raise HttpError(404, "Not Found") from None

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jiujin.api",
     "jiujin.demo",
     "jiujin.visits",
+    "jiujin.volunteers",
 ]
 
 MIDDLEWARE = [

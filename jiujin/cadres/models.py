@@ -108,14 +108,16 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
         if user.sees_everything:
             return self.all()
         if user.role == "volunteer":
-            # Volunteers see only the cadres paired with them; pairing arrives with the care issue.
+            # Volunteers see only the cadres currently paired with them (一助一).
             return self.filter(pk__in=self._paired_with(user))
         if user.org_unit_id is None:
             return self.none()
         return self.filter(community__path__startswith=user.org_unit.path)
 
     def _paired_with(self, user: User) -> models.QuerySet:
-        return self.none().values("pk")
+        from jiujin.volunteers.models import Pairing  # volunteers build on cadres
+
+        return Pairing.objects.filter(volunteer__user=user, ended_on__isnull=True).values("cadre_id")
 
     def active(self) -> CadreQuerySet:
         return self.filter(status=CadreStatus.ACTIVE)

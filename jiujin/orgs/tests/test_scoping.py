@@ -13,3 +13,22 @@ def test_it_scopes_cadres_up_the_chain_and_nowhere_else(cast, cadre_a):
         assert list(Cadre.objects.for_user(user)) == [cadre_a], user
     for user in cast.outsiders():
         assert not Cadre.objects.for_user(user).exists(), user
+
+
+def test_it_shows_a_volunteer_only_the_cadres_currently_paired_with_them(cast, tree, cadre_a):
+    from datetime import date
+
+    from jiujin.cadres.tests.factories import CadreFactory
+    from jiujin.volunteers.models import Pairing, Volunteer
+
+    other = CadreFactory(community=tree.community_a)
+    volunteer = Volunteer.objects.create(
+        name="小李", phone="13900000001", community=tree.community_a, user=cast.volunteer
+    )
+    pairing = Pairing.objects.create(cadre=cadre_a, volunteer=volunteer, started_on=date(2026, 1, 1))
+    assert list(Cadre.objects.for_user(cast.volunteer)) == [cadre_a]
+    assert other not in Cadre.objects.for_user(cast.volunteer)
+
+    pairing.ended_on = date(2026, 6, 1)
+    pairing.save(update_fields=["ended_on"])
+    assert not Cadre.objects.for_user(cast.volunteer).exists()

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "jiujin.demo",
     "jiujin.visits",
     "jiujin.volunteers",
+    "jiujin.directory",
+    "jiujin.servicerequests",
+    "jiujin.health",
+    "jiujin.plans",
 ]
 
 MIDDLEWARE = [

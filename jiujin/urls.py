@@ -12,5 +12,10 @@ urlpatterns = [
     path("roster/", include("jiujin.roster.urls")),
     path("audit/", include("jiujin.audit.urls")),
     path("visits/", include("jiujin.visits.urls")),
+    path("volunteers/", include("jiujin.volunteers.urls")),
+    path("directory/", include("jiujin.directory.urls")),
+    path("requests/", include("jiujin.servicerequests.urls")),
+    path("health/", include("jiujin.health.urls")),
+    path("plans/", include("jiujin.plans.urls")),
     path("api/v1/", api.urls),
 ]

@@ -24,19 +24,30 @@ class Capability(models.TextChoices):
     EXPORT_ROSTER = "export_roster", "导出台账"
     IMPORT_ROSTER = "import_roster", "导入花名册"
     VIEW_AUDIT = "view_audit", "查看审计日志"
+    VIEW_HEALTH = "view_health", "查看和登记健康档案"
+    DISPATCH_SERVICES = "dispatch_services", "受理和派发服务工单"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.CITY: frozenset({Capability.EXPORT_ROSTER}),
     Role.DISTRICT: frozenset({Capability.EXPORT_ROSTER, Capability.IMPORT_ROSTER, Capability.MANAGE_CADRES}),
-    Role.STREET: frozenset({Capability.EXPORT_ROSTER, Capability.IMPORT_ROSTER, Capability.MANAGE_CADRES}),
+    Role.STREET: frozenset(
+        {
+            Capability.EXPORT_ROSTER,
+            Capability.IMPORT_ROSTER,
+            Capability.MANAGE_CADRES,
+            Capability.DISPATCH_SERVICES,
+        }
+    ),
     Role.COMMUNITY: frozenset(
         {
             Capability.EXPORT_ROSTER,
             Capability.IMPORT_ROSTER,
             Capability.MANAGE_CADRES,
             Capability.VIEW_SENSITIVE,
+            Capability.VIEW_HEALTH,
+            Capability.DISPATCH_SERVICES,
         }
     ),
     Role.VOLUNTEER: frozenset(),

@@ -6,7 +6,12 @@ from ninja.errors import ValidationError
 
 from jiujin.api.auth import BearerToken
 from jiujin.api.routers import auth, cadres, orgs
+from jiujin.directory.api import router as directory_router
+from jiujin.health.api import router as health_router
+from jiujin.plans.api import router as plans_router
+from jiujin.servicerequests.api import router as servicerequests_router
 from jiujin.visits.api import router as visits_router
+from jiujin.volunteers.api import router as volunteers_router
 
 DESCRIPTION = """\
 社区老干部“四就近”工作系统接口。先用 `POST /api/v1/auth/token` 以用户名和密码换取令牌，
@@ -29,6 +34,11 @@ api.add_router("/auth", auth.router)
 api.add_router("/org-units", orgs.router)
 api.add_router("/cadres", cadres.router)
 api.add_router("/", visits_router)
+api.add_router("/", volunteers_router)
+api.add_router("/", directory_router)
+api.add_router("/", servicerequests_router)
+api.add_router("/", health_router)
+api.add_router("/", plans_router)
 
 
 @api.exception_handler(ValidationError)

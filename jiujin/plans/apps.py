@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "jiujin.plans"
+    verbose_name = "个性化服务方案"

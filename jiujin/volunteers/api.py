@@ -1,0 +1,3 @@
+from ninja import Router
+
+router = Router(tags=["志愿者与一助一"])

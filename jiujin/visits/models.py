@@ -12,6 +12,8 @@ class TaskKind(models.TextChoices):
     FAMILY_EVENT = "family_event", "大事看望"
     SPECIAL = "special", "特殊情况"
     CONDOLENCE = "condolence", "吊唁慰问"
+    MEDICAL_ROUND = "medical_round", "上门巡诊"  # from a health record's 巡诊 schedule
+    PLAN_SERVICE = "plan_service", "方案服务"  # from an individual service plan
 
 
 class Audience(models.TextChoices):

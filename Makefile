@@ -30,6 +30,8 @@ run: $(STAMP)
 	@echo "  demo-community-a  社区工作人员（社区A）"
 	@echo "  demo-community-b  社区工作人员（社区B，与A同属一个街道）"
 	@echo ""
+	@# Visit tasks and reminders are kept current by a loop beside the web server (no broker needed).
+	$(BIN)/jiujin schedule-visits --loop & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \
 	ALLOWED_HOSTS="$(HOST),127.0.0.1,localhost" $(BIN)/jiujin runserver --noreload $(HOST):$(PORT)
 
 test: $(STAMP)

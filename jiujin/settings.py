@@ -197,6 +197,23 @@ FILE_UPLOAD_TEMP_DIR = None
 
 JIUJIN_PAGE_SIZE = 30
 
+# Reminders (五必访 daily digest). In-app is always on; other channels are switched on here.
+# Email only when EMAIL_HOST is set (Django's own default, "localhost", would silently fail on an intranet).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_flag("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiujin@localhost")
+JIUJIN_NOTIFY_CHANNELS: dict[str, dict[str, str]] = {}
+if EMAIL_HOST:
+    JIUJIN_NOTIFY_CHANNELS["email"] = {"from_email": DEFAULT_FROM_EMAIL}
+if webhook := os.environ.get("JIUJIN_WECOM_WEBHOOK"):  # 企业微信群机器人
+    JIUJIN_NOTIFY_CHANNELS["webhook"] = {"url": webhook}
+# Extra senders by dotted path, e.g. an SMS gateway: JIUJIN_NOTIFY_SENDERS = {"sms": "office.sms.Sender"}.
+JIUJIN_NOTIFY_SENDERS: dict[str, str] = {}
+JIUJIN_REMINDER_HOUR = int(os.environ.get("JIUJIN_REMINDER_HOUR", "8"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

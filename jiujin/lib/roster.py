@@ -126,6 +126,7 @@ class RosterTable:
     rows: Iterator[RosterRow]  # single pass, streamed
     total_rows_hint: int | None = None  # for progress bars only
     _closer: Closer = field(default=lambda: None, repr=False)
+    labels: dict[int, str] = field(default_factory=dict)  # column -> header text as in the file (for errors)
 
     def close(self) -> None:
         """Release the file early if the rows are not read to the end."""
@@ -288,14 +289,14 @@ def _build_table(rows: NumberedRows, hint: int | None, closer: Closer) -> Roster
     sub = buffer[pos + 1][1] if pos + 1 < len(buffer) else None
     if sub is not None and not _is_sub_header(header, sub, key_columns):
         sub = None
-    columns, unknown = _map_columns(header, sub)
+    columns, unknown, labels = _map_columns(header, sub)
     missing = [label for f, label in REQUIRED_FIELDS.items() if f not in columns.values()]
     if missing:
         raise RosterFormatError(f"缺少必填列：{'、'.join(missing)}")
 
     data_start = pos + (2 if sub is not None else 1)
     data = _data_rows(chain(buffer[data_start:], rows), columns, closer)
-    return RosterTable(header_row, columns, unknown, data, hint, closer)
+    return RosterTable(header_row, columns, unknown, data, hint, closer, labels)
 
 
 def _find_header(rows: list[tuple[int, RawRow]]) -> tuple[int, list[int]] | None:
@@ -352,7 +353,7 @@ def _is_sub_header(header: RawRow, sub: RawRow, key_columns: list[int]) -> bool:
     )
 
 
-def _map_columns(header: RawRow, sub: RawRow | None) -> tuple[dict[int, str], list[str]]:
+def _map_columns(header: RawRow, sub: RawRow | None) -> tuple[dict[int, str], list[str], dict[int, str]]:
     width = max(len(header), len(sub or ()))
     groups = _group_labels(header, width)
     columns: dict[int, str] = {}
@@ -373,7 +374,7 @@ def _map_columns(header: RawRow, sub: RawRow | None) -> tuple[dict[int, str], li
             continue
         texts[idx + 1] = sub_text or head_text
         _assign(columns, texts, idx + 1, found, unknown)
-    return columns, unknown
+    return columns, unknown, {col: texts[col] for col in columns}
 
 
 def _assign(columns: dict[int, str], texts: dict[int, str], col: int, name: str, unknown: list[str]) -> None:

@@ -677,7 +677,7 @@ def cadre_import_roster(
                 progress(result.rows, table.total_rows_hint)
         importer.finish(filename or (path.name if path else ""))
     if result.errors:
-        labels = column_labels(table, path)
+        labels = column_labels(table)
         for error in result.errors:
             error.column = labels.get(error.field, error.field)
         result.errors.sort(key=lambda e: e.row)

@@ -253,3 +253,18 @@ def test_it_streams_100000_rows(tmp_path: Path) -> None:
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert (count, last) == (100_000, 100_002)
     assert grown_kib < 25 * 1024
+
+
+def test_it_keeps_each_mapped_columns_header_text_for_error_messages(tmp_path):
+    import openpyxl
+
+    from jiujin.lib.roster import open_roster
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓 名", "公民身份号码", "手机"])
+    ws.append(["张德明", "11010519491231002X", "13812345678"])
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    with open_roster(path) as table:
+        assert table.labels == {1: "姓名", 2: "公民身份号码", 3: "手机"}

@@ -25,6 +25,7 @@ from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.audit.services import actor_from_request
 from jiujin.core.paging import CappedPaginator
 from jiujin.orgs.models import OrgUnit
+from jiujin.volunteers.selectors import is_volunteer
 
 from .filters import CadreFilterForm
 from .forms import CadreForm, FamilyContactFormSet, StatusChangeForm
@@ -82,6 +83,8 @@ COMPLETENESS_CACHE_SECONDS = 300
 @login_required
 def cadre_list(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if is_volunteer(user):  # volunteers get their own, narrower pages (least privilege)
+        return redirect("volunteers:me")
     form = CadreFilterForm(request.GET or None, user=user)
     scoped = Cadre.objects.for_user(user).select_related("community")
     paginator = CappedPaginator(form.apply(scoped), settings.JIUJIN_PAGE_SIZE)
@@ -157,6 +160,8 @@ def completeness_summary(user: User) -> list[dict[str, Any]]:
 
 @login_required
 def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if is_volunteer(request.user):
+        return redirect("volunteers:my_cadre", cadre_pk=pk)
     cadre = get_cadre_for_user(request.user, pk)
     prefetch_related_objects([cadre], "family_contacts", "tags")
     cadre_record_view(actor=actor_from_request(request), cadre=cadre, detail="查看详情")

@@ -24,6 +24,9 @@ class Volunteer(models.Model):
         "orgs.OrgUnit", verbose_name="所在社区", on_delete=models.PROTECT, related_name="volunteers"
     )
     address = models.CharField("住址（楼栋）", max_length=200, blank=True)
+    # The building number parsed from `address` ("3栋"/"3号楼" → "3") by the services, so "same building"
+    # is an equality the suggestion query can rank by.
+    building = models.CharField("楼栋号", max_length=20, blank=True, editable=False)
     skills = models.CharField("技能特长", max_length=200, blank=True)
     availability = models.CharField("可服务时间", max_length=100, blank=True)
     active = models.BooleanField("在岗", default=True)
@@ -101,11 +104,28 @@ class ContactLog(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A flagged log stays on the community's follow-up list until a worker marks it handled.
+    followed_up_at = models.DateTimeField("跟进时间", null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="跟进人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "联系记录"
         verbose_name_plural = "联系记录"
         ordering = ["-on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["pairing"],
+                condition=Q(needs_attention=True, followed_up_at__isnull=True),
+                name="contact_open_attention",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.pairing} {self.on}"

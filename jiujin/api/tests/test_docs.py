@@ -17,7 +17,8 @@ def test_it_publishes_the_openapi_schema(client):
 
     assert "Jiujin" in schema["info"]["title"]
     assert "老干部" in schema["info"]["description"]
-    assert set(schema["paths"]) == {
+    # The foundation's and visits' paths (later issues add more).
+    assert set(schema["paths"]) >= {
         "/api/v1/auth/token",
         "/api/v1/org-units",
         "/api/v1/cadres",
@@ -25,6 +26,10 @@ def test_it_publishes_the_openapi_schema(client):
         "/api/v1/cadres/{cadre_id}/events",
         "/api/v1/visit-tasks",
         "/api/v1/visit-tasks/{task_id}/records",
+        "/api/v1/volunteers",
+        "/api/v1/pairings",
+        "/api/v1/pairings/{pairing_id}/end",
+        "/api/v1/pairings/{pairing_id}/contacts",
     }
     assert set(schema["paths"]["/api/v1/cadres/{cadre_id}"]) == {"get", "patch"}
     assert set(schema["paths"]["/api/v1/cadres"]) == {"get", "post"}

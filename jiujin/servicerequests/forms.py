@@ -1,0 +1,164 @@
+"""Forms of the service-request pages; the API binds the same forms, so both accept and reject the same input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from jiujin.accounts.models import User
+from jiujin.cadres.models import Cadre
+from jiujin.lib.phones import PhoneError, normalize_phone
+from jiujin.orgs.models import OrgUnit
+
+from .models import RequestState, ResponseTarget, Satisfaction, ServiceRequest
+from .selectors import assignable_users, assignable_volunteers
+from .services import Assignee
+
+VOLUNTEER_PREFIX = "volunteer:"
+PROVIDER_PREFIX = "provider:"
+TRANSITION_STATES = [
+    (s.value, s.label)
+    for s in (RequestState.DISPATCHED, RequestState.ARRIVED, RequestState.COMPLETED, RequestState.CANCELLED)
+]
+
+
+class IntakeForm(forms.ModelForm):
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "cadre",
+            "category",
+            "urgency",
+            "description",
+            "caller_name",
+            "caller_relation",
+            "caller_phone",
+        ]
+        widgets = {
+            "cadre": forms.HiddenInput,
+            "category": forms.RadioSelect,
+            "urgency": forms.RadioSelect,
+            "description": forms.Textarea(
+                attrs={"rows": 3, "placeholder": "如：老人在家摔倒，意识清醒，腿疼不能起身"}
+            ),
+            "caller_name": forms.TextInput(attrs={"placeholder": "如：王芳"}),
+            "caller_relation": forms.TextInput(attrs={"placeholder": "本人 / 女儿 / 邻居"}),
+            "caller_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        }
+        error_messages = {
+            "cadre": {"required": "请先查找并选择老干部", "invalid_choice": "没有找到该老干部"},
+            "category": {"required": "请选择服务类别"},
+            "description": {"required": "请简要记录需求"},
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cadre"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Cadre.objects.for_user(user).select_related("community")
+        self.fields["category"].choices = [c for c in self.fields["category"].choices if c[0]]
+        self.fields["urgency"].choices = [c for c in self.fields["urgency"].choices if c[0]]
+
+    def clean_caller_phone(self) -> str:
+        raw = self.cleaned_data["caller_phone"].strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw)
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    @property
+    def picked_cadre(self) -> Cadre | None:
+        """The cadre chosen so far (to show it again when the form comes back with errors)."""
+        if self.is_bound:
+            return self.cleaned_data.get("cadre") if hasattr(self, "cleaned_data") else None
+        return self.initial.get("cadre")
+
+
+class TransitionForm(forms.Form):
+    state = forms.ChoiceField(label="操作", choices=TRANSITION_STATES)
+    assignee = forms.CharField(
+        label="处理人",
+        required=False,
+        max_length=120,
+        help_text="工作人员用户名，或 volunteer:<编号> 表示志愿者",
+        widget=forms.TextInput(attrs={"list": "assignee-options", "autocomplete": "off"}),
+    )
+    provider_name = forms.CharField(label="或服务商名称", required=False, max_length=100)
+    provider_phone = forms.CharField(label="服务商电话", required=False, max_length=24)
+    note = forms.CharField(label="备注", required=False, max_length=300)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["assignee_obj"] = None
+        if data.get("state") == RequestState.DISPATCHED:
+            assignee = self._assignee(data.get("assignee", "").strip(), data)
+            if not assignee:
+                self.add_error("assignee", "派单须指定处理人（工作人员、志愿者或服务商）")
+            data["assignee_obj"] = assignee
+        return data
+
+    def _assignee(self, text: str, data: dict[str, Any]) -> Assignee:
+        if text.startswith(PROVIDER_PREFIX):
+            data["provider_name"] = text.removeprefix(PROVIDER_PREFIX).strip()
+            text = ""
+        if not text:
+            return Assignee(
+                provider_name=data.get("provider_name", ""), provider_phone=data.get("provider_phone", "")
+            )
+        if text.startswith(VOLUNTEER_PREFIX):
+            pk = text.removeprefix(VOLUNTEER_PREFIX)
+            volunteer = assignable_volunteers(self.user).filter(pk=pk).first() if pk.isdigit() else None
+            if volunteer is None:
+                self.add_error("assignee", "没有找到该志愿者")
+            return Assignee(volunteer=volunteer)
+        user = assignable_users(self.user).filter(username=text).first()
+        if user is not None:
+            return Assignee(user=user)
+        # A volunteer's login name stands for the volunteer.
+        volunteer = assignable_volunteers(self.user).filter(user__username=text).first()
+        if volunteer is None:
+            self.add_error("assignee", f"没有找到处理人：{text}")
+        return Assignee(volunteer=volunteer)
+
+
+class RateForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label="老干部满意度",
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择满意度"},
+    )
+    comment = forms.CharField(
+        label="评价", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = ResponseTarget
+        fields = ["org_unit", "category", "urgency", "minutes"]
+        widgets = {"minutes": forms.NumberInput(attrs={"min": "1", "max": "10080", "inputmode": "numeric"})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["org_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = OrgUnit.objects.for_user(user).order_by("path")
+        self.fields["category"].choices = [("", "全部类别"), *self.fields["category"].choices[1:]]
+
+    def validate_unique(self) -> None:
+        # Setting a target again replaces the unit's row (response_target_set updates it).
+        pass
+
+    def clean_minutes(self) -> int:
+        minutes = self.cleaned_data["minutes"]
+        if not 1 <= minutes <= 7 * 24 * 60:
+            raise forms.ValidationError("时限应在 1 分钟到 7 天（10080 分钟）之间")
+        return minutes

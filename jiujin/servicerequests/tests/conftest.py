@@ -1,0 +1,1 @@
+from jiujin.api.tests.conftest import api_as  # noqa: F401

@@ -1,0 +1,127 @@
+"""A dispatcher on a 375 px phone takes an emergency call, dispatches it, sees the late arrival in red on the
+board, completes it and records the cadre's rating."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db.models import F
+
+from jiujin.conftest import PASSWORD
+from jiujin.servicerequests.models import ServiceRequest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = pytest.mark.browser
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def phone() -> Any:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+        page = context.new_page()
+        # CSP violations and script errors fail the test: they would silently break the page on phones.
+        page.problems = []  # type: ignore[attr-defined]
+        page.on("pageerror", lambda error: page.problems.append(str(error)))  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            lambda msg: "Content Security Policy" in msg.text and page.problems.append(msg.text),  # type: ignore[attr-defined]
+        )
+        yield page
+        browser.close()
+
+
+def _fits(page: Any) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling
+
+
+def test_it_takes_an_emergency_call_through_to_a_late_arrival_and_a_rating(
+    live_server: Any, transactional_db: Any, cadre_a: Any, cast: Any, phone: Any
+) -> None:
+    url = live_server.url
+    phone.goto(f"{url}/accounts/login/?next=/requests/new/")
+    phone.fill("input[name=username]", cast.community_a.username)
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{url}/requests/new/")
+
+    # Intake while on the phone: find the cadre by initials, tap the category and urgency, note the call.
+    phone.fill("#sr-cadre-q", "zdm")
+    phone.locator(f"input[name=cadre][value='{cadre_a.pk}']").check()
+    phone.get_by_label("紧急求助").check()
+    phone.get_by_label("紧急", exact=True).check()
+    phone.fill("textarea[name=description]", "老人在家摔倒，腿疼不能起身")
+    phone.fill("input[name=caller_name]", "王芳")
+    phone.fill("input[name=caller_relation]", "女儿")
+    assert _fits(phone)
+    phone.get_by_role("button", name="受理").click()
+    phone.wait_for_url(re.compile(r"/requests/\d+/$"))
+    request = ServiceRequest.objects.get()
+    assert (request.urgency, request.category, request.target_minutes) == ("emergency", "emergency_help", 20)
+
+    # Dispatch from the board: the responsible worker is prefilled.
+    phone.goto(f"{url}/requests/board/")
+    card = phone.locator(f"#sr-{request.pk}")
+    assert card.get_attribute("data-state") == "received"
+    assert card.locator("input[name=assignee]").input_value() == cast.community_a.username
+    assert _fits(phone)
+    card.get_by_role("button", name="派单").click()
+    phone.locator(f"#sr-{request.pk}[data-state=dispatched]").wait_for()
+
+    # 25 minutes pass before the worker arrives (the clock is moved in the database, not in the server).
+    ServiceRequest.objects.filter(pk=request.pk).update(
+        created_at=F("created_at") - timedelta(minutes=25),
+        due_at=F("due_at") - timedelta(minutes=25),
+        dispatched_at=F("dispatched_at") - timedelta(minutes=24),
+    )
+    phone.reload()
+    assert "超时" in card.locator(".sr-clock").inner_text()
+    card.get_by_role("button", name="已到达").click()
+    arrived = phone.locator(f"#sr-{request.pk}[data-state=arrived]")
+    arrived.wait_for()
+    assert "overdue" in (arrived.get_attribute("class") or "")
+    assert "迟到" in arrived.locator(".sr-late").inner_text()
+    assert int(arrived.locator(".sr-elapsed").inner_text()) >= 25
+    assert phone.locator(".sr-summary").inner_text().count("超时 1 件") == 1
+
+    arrived.get_by_role("button", name="完成").click()
+    phone.locator(f"#sr-{request.pk}").wait_for(state="detached")
+    assert "已完成" in phone.locator("#board .msg").inner_text()
+
+    # The cadre's rating on the detail page.
+    phone.goto(f"{url}/requests/{request.pk}/")
+    assert "迟到" in phone.locator(".sr-state").inner_text()
+    phone.get_by_label("基本满意").check()
+    phone.fill("textarea[name=comment]", "来得晚了点，服务很好")
+    assert _fits(phone)
+    phone.get_by_role("button", name="保存评价").click()
+    phone.wait_for_url(f"{url}/requests/{request.pk}/")
+    assert "基本满意：来得晚了点，服务很好" in phone.locator(".sr-rating").inner_text()
+    assert phone.problems == []
+
+    request.refresh_from_db()
+    assert request.state == "completed"
+    assert request.satisfaction == "fair"
+    assert [e.state for e in request.events.all()] == [
+        "received",
+        "dispatched",
+        "arrived",
+        "completed",
+        "completed",
+    ]

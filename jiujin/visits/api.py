@@ -30,7 +30,16 @@ from .services import TaskAlreadyDone, TaskNotOpen, cadre_event_record, visit_ta
 router = Router(tags=["visits 五必访"])
 
 PAGE_SIZE = 100
-TaskKindName = Literal["birthday", "holiday", "hospital", "family_event", "special", "condolence"]
+TaskKindName = Literal[
+    "birthday",
+    "holiday",
+    "hospital",
+    "family_event",
+    "special",
+    "condolence",
+    "medical_round",
+    "plan_service",
+]
 TaskStatusName = Literal["open", "done", "overdue", "cancelled"]
 
 

@@ -407,10 +407,12 @@ def cadre_event_record(*, actor: Actor, cadre: Cadre, kind: str, on: date, note:
 
 
 def visit_tasks_cancel_scheduled(*, cadre: Cadre, reason: str) -> int:
-    """A cadre who died or moved out gets no more birthday or holiday visits; event visits stay open."""
-    return VisitTask.objects.filter(
-        cadre=cadre, kind__in=[TaskKind.BIRTHDAY, TaskKind.HOLIDAY], status__in=PENDING
-    ).update(status=TaskStatus.CANCELLED, cancel_reason=reason)
+    """A cadre who died or moved out gets no more scheduled visits (birthday, holiday, 巡诊, plan services);
+    visits called for by an event stay open for the worker to close."""
+    scheduled = [TaskKind.BIRTHDAY, TaskKind.HOLIDAY, TaskKind.MEDICAL_ROUND, TaskKind.PLAN_SERVICE]
+    return VisitTask.objects.filter(cadre=cadre, kind__in=scheduled, status__in=PENDING).update(
+        status=TaskStatus.CANCELLED, cancel_reason=reason
+    )
 
 
 def _event_task_create(*, cadre: Cadre, event: CadreEvent) -> VisitTask:

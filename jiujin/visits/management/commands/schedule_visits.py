@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from jiujin.health.services import medical_rounds_generate
 from jiujin.lib.dates import DateParseError, parse_loose_date
 from jiujin.visits.services import (
     notifications_send,
@@ -46,6 +47,7 @@ def run_tick(state: Tick, *, through: date | None = None, wait_for_hour: bool = 
         created = visit_tasks_generate(today=today, through=through)
         state.generated_for = today
         parts.append(f"逾期 {overdue} 项，新生成任务 {created} 项")
+        parts.append(f"新生成巡诊任务 {medical_rounds_generate(today=today)} 项")
     reminder_hour = getattr(settings, "JIUJIN_REMINDER_HOUR", 8)
     if state.digest_for != today and (not wait_for_hour or now.hour >= reminder_hour):
         parts.append(f"提醒入队 {reminders_queue_daily(today=today)} 条")

@@ -13,7 +13,9 @@ sibling district, who must see nothing of community A's cadres.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -118,3 +120,45 @@ def client_for(client: Any) -> Any:
         return client
 
     return login
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright never downloads a browser here
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def phone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A 375 px wide phone in Debian's Chromium (browser tests pair it with `live_server`).
+
+    Script errors and CSP violations are collected in `phone.problems`: they would silently break a page.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls stay synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.problems = []
+        page.on("pageerror", lambda error: page.problems.append(str(error)))
+        page.on("console", lambda msg: "Content Security Policy" in msg.text and page.problems.append(msg.text))
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def fits_phone(page: Any) -> bool:
+    """No sideways scrolling at 375 px."""
+    return page.evaluate("document.documentElement.scrollWidth") <= 375

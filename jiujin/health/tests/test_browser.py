@@ -3,31 +3,19 @@ campaign attendees by searching."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 import time_machine
 
 from jiujin.cadres.tests.factories import CadreFactory
-from jiujin.conftest import PASSWORD
+from jiujin.conftest import PASSWORD, fits_phone
 from jiujin.health.models import CheckUp, HealthCampaign, HospitalStay
 from jiujin.visits.models import TaskKind, VisitTask
 
 from .conftest import NOW
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -38,30 +26,14 @@ def _today() -> Any:
 
 
 @pytest.fixture
-def phone(live_server: Any, cast: Any) -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        page = context.new_page()
-        page.problems = []  # type: ignore[attr-defined]
-        page.on("pageerror", lambda error: page.problems.append(str(error)))  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: "Content Security Policy" in msg.text and page.problems.append(msg.text),  # type: ignore[attr-defined]
-        )
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", cast.community_a.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        yield page
-        browser.close()
-
-
-def no_sideways_scroll(page: Any) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 375
+def phone(phone: Any, live_server: Any, cast: Any) -> Any:
+    """The shared phone, logged in as community A's worker."""
+    phone.goto(f"{live_server.url}/accounts/login/")
+    phone.fill("input[name=username]", cast.community_a.username)
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_load_state()
+    return phone
 
 
 def test_it_adds_a_checkup_and_a_stay_from_a_phone(
@@ -72,7 +44,7 @@ def test_it_adds_a_checkup_and_a_stay_from_a_phone(
     checkups.get_by_role("link", name="新增体检").click()
     form = checkups.locator("form.health-form")
     form.wait_for()
-    assert no_sideways_scroll(phone)
+    assert fits_phone(phone)
     form.locator("input[name=place]").fill("东湖卫生服务站")
     form.locator("input[name=systolic]").fill("150")
     form.locator("input[name=diastolic]").fill("95")
@@ -94,7 +66,7 @@ def test_it_adds_a_checkup_and_a_stay_from_a_phone(
     assert "已生成住院探视任务" in stays.inner_text()
     assert HospitalStay.objects.get().event is not None
     assert VisitTask.objects.filter(kind=TaskKind.HOSPITAL).count() == 1
-    assert no_sideways_scroll(phone)
+    assert fits_phone(phone)
     assert phone.problems == []
 
 
@@ -115,7 +87,7 @@ def test_it_picks_attendees_by_searching(
     search.press("Enter")  # Enter searches; it must not submit the campaign
     phone.wait_for_load_state("networkidle")  # the search's swap moves the button below it
     assert phone.url.endswith("/health/campaigns/new/")
-    assert no_sideways_scroll(phone)
+    assert fits_phone(phone)
     phone.get_by_role("button", name="保存").click()
     phone.wait_for_url(f"{live_server.url}/health/")
     campaign = HealthCampaign.objects.get()

@@ -3,7 +3,6 @@ board, completes it and records the cadre's rating."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
 from typing import Any
@@ -11,44 +10,10 @@ from typing import Any
 import pytest
 from django.db.models import F
 
-from jiujin.conftest import PASSWORD
+from jiujin.conftest import PASSWORD, fits_phone
 from jiujin.servicerequests.models import ServiceRequest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def phone() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        page = context.new_page()
-        # CSP violations and script errors fail the test: they would silently break the page on phones.
-        page.problems = []  # type: ignore[attr-defined]
-        page.on("pageerror", lambda error: page.problems.append(str(error)))  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: "Content Security Policy" in msg.text and page.problems.append(msg.text),  # type: ignore[attr-defined]
-        )
-        yield page
-        browser.close()
-
-
-def _fits(page: Any) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling
 
 
 def test_it_takes_an_emergency_call_through_to_a_late_arrival_and_a_rating(
@@ -69,7 +34,7 @@ def test_it_takes_an_emergency_call_through_to_a_late_arrival_and_a_rating(
     phone.fill("textarea[name=description]", "老人在家摔倒，腿疼不能起身")
     phone.fill("input[name=caller_name]", "王芳")
     phone.fill("input[name=caller_relation]", "女儿")
-    assert _fits(phone)
+    assert fits_phone(phone)
     phone.get_by_role("button", name="受理").click()
     phone.wait_for_url(re.compile(r"/requests/\d+/$"))
     request = ServiceRequest.objects.get()
@@ -80,7 +45,7 @@ def test_it_takes_an_emergency_call_through_to_a_late_arrival_and_a_rating(
     card = phone.locator(f"#sr-{request.pk}")
     assert card.get_attribute("data-state") == "received"
     assert card.locator("input[name=assignee]").input_value() == cast.community_a.username
-    assert _fits(phone)
+    assert fits_phone(phone)
     card.get_by_role("button", name="派单").click()
     phone.locator(f"#sr-{request.pk}[data-state=dispatched]").wait_for()
 
@@ -109,7 +74,7 @@ def test_it_takes_an_emergency_call_through_to_a_late_arrival_and_a_rating(
     assert "迟到" in phone.locator(".sr-state").inner_text()
     phone.get_by_label("基本满意").check()
     phone.fill("textarea[name=comment]", "来得晚了点，服务很好")
-    assert _fits(phone)
+    assert fits_phone(phone)
     phone.get_by_role("button", name="保存评价").click()
     phone.wait_for_url(f"{url}/requests/{request.pk}/")
     assert "基本满意：来得晚了点，服务很好" in phone.locator(".sr-rating").inner_text()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from typing import Any
 
@@ -14,37 +13,7 @@ from jiujin.visits.models import TaskKind, TaskStatus
 
 from .helpers import NOW, TODAY, make_task
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def phone() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        page = context.new_page()
-        # CSP violations and script errors fail the test: they would silently break the page on phones.
-        page.problems = []  # type: ignore[attr-defined]
-        page.on("pageerror", lambda error: page.problems.append(str(error)))  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: "Content Security Policy" in msg.text and page.problems.append(msg.text),  # type: ignore[attr-defined]
-        )
-        yield page
-        browser.close()
 
 
 def test_it_records_an_overdue_visit_from_a_phone(

@@ -1,3 +1,39 @@
-from ninja import Router
+"""Contact cards over /api/v1/ (mounted at "/"): same scoping as the pages, out of scope is 404."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from jiujin.cadres.services import get_cadre_for_user
+
+from .views import cadre_card_response
 
 router = Router(tags=["服务名录与联系卡"])
+
+
+class Detail(Schema):
+    detail: str
+
+
+@router.get(
+    "/cadres/{cadre_id}/card.pdf",
+    response={404: Detail},
+    summary="联系卡 PDF Print a cadre's contact card",
+    description="A4 页面上的一张 85×54 毫米联系卡（含裁切线），按当前服务名录生成；每次打印记入审计日志。",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def cadre_card(request: HttpRequest, cadre_id: int) -> HttpResponse:
+    try:
+        cadre = get_cadre_for_user(request.auth, cadre_id)
+    except Http404:
+        raise HttpError(404, "Not Found") from None
+    return cadre_card_response(request, cadre, via="api")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from jiujin.health.services import medical_rounds_generate
 from jiujin.lib.dates import DateParseError, parse_loose_date
+from jiujin.plans.services import plan_tasks_generate
 from jiujin.visits.services import (
     notifications_send,
     reminders_queue_daily,
@@ -45,6 +46,7 @@ def run_tick(state: Tick, *, through: date | None = None, wait_for_hour: bool = 
     if state.generated_for != today:
         overdue = visit_tasks_mark_overdue(today=today)
         created = visit_tasks_generate(today=today, through=through)
+        created += plan_tasks_generate(today=today)
         state.generated_for = today
         parts.append(f"逾期 {overdue} 项，新生成任务 {created} 项")
         parts.append(f"新生成巡诊任务 {medical_rounds_generate(today=today)} 项")

@@ -1,0 +1,110 @@
+"""Writing the service directory, and building contact cards from it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from jiujin.audit.models import AuditAction
+from jiujin.audit.services import Actor, audit_record, audit_record_batch
+from jiujin.cadres.models import Cadre
+from jiujin.lib.cards import Card, CardLine, render_cards
+from jiujin.orgs.models import OrgUnit
+from jiujin.volunteers.models import Pairing
+
+from .models import DirectoryEntry, EntryKind
+from .selectors import Resolved, active_partners, directories_for
+
+EDITABLE = ["kind", "name", "phones", "hours", "note", "order"]
+
+
+def _log(actor: Actor, unit: OrgUnit, what: str, entry: DirectoryEntry) -> None:
+    # Directory numbers are not a cadre's personal data, but who changed a printed number matters.
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, detail=f"服务名录（{unit.name}）{what}：{entry.name}"
+    )
+
+
+@transaction.atomic
+def directory_entry_create(
+    *, actor: Actor, unit: OrgUnit, values: dict[str, Any], key: str | None = None
+) -> DirectoryEntry:
+    """A new entry of the unit; given the `key` of an ancestor's entry, it overrides that entry below."""
+    entry = DirectoryEntry(org_unit=unit, key=key or f"{values['kind']}-{uuid.uuid4().hex[:8]}")
+    for name in EDITABLE:
+        setattr(entry, name, values[name])
+    entry.save()
+    _log(actor, unit, "覆盖上级条目" if key else "新增", entry)
+    return entry
+
+
+@transaction.atomic
+def directory_entry_update(*, actor: Actor, entry: DirectoryEntry, values: dict[str, Any]) -> DirectoryEntry:
+    for name in EDITABLE:
+        setattr(entry, name, values[name])
+    entry.hidden = False
+    entry.save(update_fields=[*EDITABLE, "hidden", "updated_at"])
+    _log(actor, entry.org_unit, "修改", entry)
+    return entry
+
+
+@transaction.atomic
+def directory_entry_hide(*, actor: Actor, unit: OrgUnit, inherited: DirectoryEntry) -> DirectoryEntry:
+    """Hide an ancestor's entry for this unit's subtree: a hidden row of the same key."""
+    entry, _ = DirectoryEntry.objects.update_or_create(
+        org_unit=unit,
+        key=inherited.key,
+        defaults={"kind": inherited.kind, "name": inherited.name, "hidden": True},
+    )
+    _log(actor, unit, "隐藏上级条目", entry)
+    return entry
+
+
+@transaction.atomic
+def directory_entry_delete(*, actor: Actor, entry: DirectoryEntry) -> None:
+    """Remove the unit's own row; an ancestor's entry of the same key (if any) shows again."""
+    _log(actor, entry.org_unit, "删除", entry)
+    entry.delete()
+
+
+# --- Contact cards --------------------------------------------------------------------------------------
+
+
+def card_lines(cadre: Cadre, directory: list[Resolved], pairing: Pairing | None) -> list[CardLine]:
+    """What a card lists, most important first (the card drops what does not fit)."""
+    lines = []
+    worker = cadre.responsible_worker
+    if worker is not None:
+        lines.append(CardLine("联系人", worker.display_name, worker.phone))
+    if pairing is not None:
+        lines.append(CardLine("一助一", pairing.volunteer.name, pairing.volunteer.phone))
+    for resolved in directory:
+        entry = resolved.entry
+        phones = entry.phone_list
+        lines.append(CardLine(EntryKind(entry.kind).label, entry.name, phones[0] if phones else ""))
+    return lines
+
+
+def _card(cadre: Cadre, directory: list[Resolved], pairing: Pairing | None) -> Card:
+    return Card(
+        cadre_name=cadre.name, community=cadre.community.name, lines=card_lines(cadre, directory, pairing)
+    )
+
+
+def contact_cards_pdf(*, actor: Actor, cadres: QuerySet[Cadre], detail: str) -> tuple[bytes, int]:
+    """The cards of these (already scoped) cadres as one PDF, built from today's directory (never cached),
+    and one audit row per cadre printed. Returns the PDF and the number of cards."""
+    rows = list(cadres)
+    partners = active_partners(cadres)
+    directories = directories_for({c.community_id: c.community for c in rows}.values())
+    pdf = render_cards(_card(c, directories[c.community_id], partners.get(c.pk)) for c in rows)
+    audit_record_batch(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        cadre_ids=[c.pk for c in rows],
+        detail=f"{detail}，共 {len(rows)} 张",
+    )
+    return pdf, len(rows)

@@ -1,0 +1,154 @@
+"""Contact cards: the PDF's Chinese text and rendering, reprints after a directory change, audit, scoping."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+
+from jiujin.audit.models import AuditAction, AuditEvent
+from jiujin.cadres.tests.factories import CadreFactory
+from jiujin.directory.models import EntryKind
+from jiujin.directory.services import directory_entry_update
+from jiujin.volunteers.models import Pairing, Volunteer
+
+from .conftest import actor, entry
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cjk_font")]
+
+
+@pytest.fixture
+def card_setup(tree: Any, cast: Any, cadre_a: Any) -> dict[str, Any]:
+    cast.community_a.last_name, cast.community_a.first_name, cast.community_a.phone = (
+        "王",
+        "芳",
+        "13871110000",
+    )
+    cast.community_a.save(update_fields=["last_name", "first_name", "phone"])
+    volunteer = Volunteer.objects.create(name="李青", phone="13912345678", community=tree.community_a)
+    Pairing.objects.create(cadre=cadre_a, volunteer=volunteer, started_on="2026-01-01")
+    return {
+        "hotline": entry(tree.district, EntryKind.HOTLINE, "老干部服务热线", "0713-8123456", key="hotline"),
+        "health": entry(
+            tree.street, EntryKind.HEALTH_STATION, "东湖卫生服务站", "0713-8888888", key="health"
+        ),
+        "property": entry(
+            tree.community_a, EntryKind.PROPERTY, "幸福家园物业", "0713-1234567", key="property"
+        ),
+    }
+
+
+def pdf_text(content: bytes) -> str:
+    doc = pdfium.PdfDocument(content)
+    return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+
+
+def test_it_prints_a_card_with_chinese_text_and_numbers(
+    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any, tmp_path: Any
+) -> None:
+    response = client_for(cast.community_a).get(f"/directory/cadres/{cadre_a.pk}/card.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store"
+    text = pdf_text(response.content)
+    for expected in [
+        "爱心服务卡",
+        "张德明",
+        "王芳",
+        "13871110000",
+        "李青",
+        "13912345678",
+        "24小时热线",
+        "0713-8123456",
+        "卫生服务站",
+        "东湖卫生服务站",
+        "0713-8888888",
+        "幸福家园物业",
+        "0713-1234567",
+    ]:
+        assert expected in text, expected
+    assert b"/FontFile2" in response.content  # the CJK font is embedded, not referenced
+
+
+def test_it_renders_the_card_to_png_with_the_glyphs_drawn(
+    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any, tmp_path: Any
+) -> None:
+    content = client_for(cast.community_a).get(f"/directory/cadres/{cadre_a.pk}/card.pdf").content
+    page = pdfium.PdfDocument(content)[0]
+    # The name line of the first card (x 17–102 mm, y 25–40 mm from the top) at 150 dpi.
+    image = page.render(scale=150 / 72).to_pil().convert("L")
+    image.save(tmp_path / "card.png")
+    mm = 150 / 25.4
+    name_box = image.crop((int(20 * mm), int(40 * mm), int(60 * mm), int(47 * mm)))
+    dark = sum(name_box.histogram()[:100])  # pixels darker than 100/255
+    assert dark > 200, "the cadre's name did not render (missing CJK glyphs are blank)"
+    assert Image.open(io.BytesIO((tmp_path / "card.png").read_bytes())).size[0] > 1000
+
+
+def test_it_reflects_a_changed_directory_entry_on_reprint(
+    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any
+) -> None:
+    client = client_for(cast.community_a)
+    url = f"/directory/cadres/{cadre_a.pk}/card.pdf"
+    assert "0713-8888888" in pdf_text(client.get(url).content)
+    health = card_setup["health"]
+    values = {f: getattr(health, f) for f in ["kind", "name", "hours", "note", "order"]} | {
+        "phones": "0713-8999999"
+    }
+    directory_entry_update(actor=actor(cast.street), entry=health, values=values)
+    text = pdf_text(client.get(url).content)
+    assert "0713-8999999" in text and "0713-8888888" not in text
+
+
+def test_it_audits_every_card_print(
+    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any, api_as: Any
+) -> None:
+    client_for(cast.community_a).get(f"/directory/cadres/{cadre_a.pk}/card.pdf")
+    api_as(cast.community_a).get(f"/cadres/{cadre_a.pk}/card.pdf")
+    events = AuditEvent.objects.filter(cadre=cadre_a, action=AuditAction.EXPORT).order_by("id")
+    assert [(e.via, e.detail) for e in events] == [
+        ("web", "打印联系卡，共 1 张"),
+        ("api", "打印联系卡，共 1 张"),
+    ]
+
+
+def test_it_scopes_single_and_batch_cards(
+    tree: Any, cadre_a: Any, cast: Any, card_setup: Any, client_for: Any, api_as: Any
+) -> None:
+    for outsider in (cast.community_b, cast.community_z):
+        assert client_for(outsider).get(f"/directory/cadres/{cadre_a.pk}/card.pdf").status_code == 404
+        assert client_for(outsider).get(f"/directory/{tree.community_a.code}/cards.pdf").status_code == 404
+        response = api_as(outsider).get(f"/cadres/{cadre_a.pk}/card.pdf")
+        assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
+    assert api_as(cast.community_a).get("/cadres/999999/card.pdf").json() == {"detail": "Not Found"}
+    ok = api_as(cast.community_a).get(f"/cadres/{cadre_a.pk}/card.pdf")
+    assert ok.status_code == 200 and ok.content.startswith(b"%PDF")
+    assert not AuditEvent.objects.filter(user__in=[cast.community_b, cast.community_z]).exists()
+
+
+def test_it_prints_a_communitys_batch_eight_to_a_page(
+    tree: Any, cast: Any, cadre_a: Any, card_setup: Any, client_for: Any
+) -> None:
+    CadreFactory.create_batch(8, community=tree.community_a, responsible_worker=cast.community_a)
+    CadreFactory(community=tree.community_b)  # a sibling community's cadre is not in A's batch
+    response = client_for(cast.street).get(f"/directory/{tree.community_a.code}/cards.pdf")
+    doc = pdfium.PdfDocument(response.content)
+    assert len(doc) == 2  # 9 cards
+    assert "张德明" in pdf_text(response.content)
+    batch = AuditEvent.objects.filter(action=AuditAction.EXPORT, user=cast.street)
+    assert batch.count() == 9 and len(set(batch.values_list("batch", flat=True))) == 1
+
+
+@pytest.mark.parametrize("path", ["/directory/{code}/cards/", "/directory/{code}/cards.pdf"])
+def test_it_keeps_card_queries_constant(
+    tree: Any, cast: Any, card_setup: Any, client_for: Any, django_assert_max_num_queries: Any, path: str
+) -> None:
+    client = client_for(cast.community_a)
+    url = path.format(code=tree.community_a.code)
+    for n in (3, 30):
+        CadreFactory.create_batch(n, community=tree.community_a, responsible_worker=cast.community_a)
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200

@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Field, Max, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from jiujin.accounts.models import Capability
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
+from jiujin.core.http import AuthedRequest
 from jiujin.lib.idcard import mask_id_number
 from jiujin.lib.phones import mask_phone
 
@@ -48,7 +49,7 @@ class Change:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     if not request.user.can(Capability.VIEW_AUDIT):  # type: ignore[union-attr]
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None, user=request.user)  # type: ignore[arg-type]
@@ -81,7 +82,7 @@ def _events() -> QuerySet[AuditEvent]:
     )
 
 
-def _cadre_in_focus(request: HttpRequest, form: AuditFilterForm) -> Cadre | None:
+def _cadre_in_focus(request: AuthedRequest, form: AuditFilterForm) -> Cadre | None:
     """`?cadre=<id>`: one cadre's whole trail; a missing cadre is a 404, as everywhere."""
     pk = form.cleaned_data.get("cadre") if form.is_valid() else None
     return get_cadre_for_user(request.user, pk) if pk else None  # type: ignore[arg-type]

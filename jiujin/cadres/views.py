@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.query import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.audit.services import actor_from_request
+from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import CappedPaginator
 from jiujin.orgs.models import OrgUnit
 from jiujin.volunteers.selectors import is_volunteer
@@ -81,7 +82,7 @@ COMPLETENESS_CACHE_SECONDS = 300
 
 
 @login_required
-def cadre_list(request: HttpRequest) -> HttpResponse:
+def cadre_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if is_volunteer(user):  # volunteers get their own, narrower pages (least privilege)
         return redirect("volunteers:me")
@@ -108,14 +109,14 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _query_without_page(request: AuthedRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
 
 
 @login_required
-def cadre_completeness(request: HttpRequest) -> HttpResponse:
+def cadre_completeness(request: AuthedRequest) -> HttpResponse:
     """The per-community must-knows table, loaded after the list so a big scope never slows the list."""
     user = request.user
     key = f"completeness:{user.role}:{'*' if user.sees_everything else user.org_unit_id}"
@@ -159,7 +160,7 @@ def completeness_summary(user: User) -> list[dict[str, Any]]:
 
 
 @login_required
-def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cadre_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if is_volunteer(request.user):
         return redirect("volunteers:my_cadre", cadre_pk=pk)
     cadre = get_cadre_for_user(request.user, pk)
@@ -189,7 +190,7 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cadre_create_view(request: HttpRequest) -> HttpResponse:
+def cadre_create_view(request: AuthedRequest) -> HttpResponse:
     _require(request.user, "manage_cadres")
     cadre = Cadre()
     if request.method == "POST":
@@ -220,7 +221,7 @@ def _create_initial(user: User) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cadre_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def cadre_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, pk)  # 404 before 403: out of scope looks missing
     _require(request.user, "manage_cadres")
     prefetch_related_objects([cadre], "tags")
@@ -250,7 +251,7 @@ def _all_valid(form: CadreForm, family: Any) -> bool:
     return family.is_valid() and form_ok
 
 
-def _render_form(request: HttpRequest, form: CadreForm, family: Any, *, cadre: Cadre | None) -> HttpResponse:
+def _render_form(request: AuthedRequest, form: CadreForm, family: Any, *, cadre: Cadre | None) -> HttpResponse:
     sections = [(title, [form[name] for name in names]) for title, names in FORM_SECTIONS]
     return render(
         request, "cadres/form.html", {"form": form, "sections": sections, "family": family, "cadre": cadre}
@@ -262,7 +263,7 @@ def _render_form(request: HttpRequest, form: CadreForm, family: Any, *, cadre: C
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cadre_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+def cadre_status_view(request: AuthedRequest, pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, pk)
     _require(request.user, "manage_cadres")
     form = StatusChangeForm(request.POST or None, cadre=cadre)

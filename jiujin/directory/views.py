@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -20,6 +20,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import CappedPaginator
 from jiujin.orgs.models import OrgUnit
 
@@ -46,7 +47,7 @@ def _editable_unit(user: User, code: str) -> OrgUnit:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     unit = user.org_unit or OrgUnit.objects.for_user(user).filter(parent__isnull=True).first()
     if unit is None:
@@ -56,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit_directory(request: HttpRequest, code: str) -> HttpResponse:
+def unit_directory(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _unit_or_404(request.user, code)
     context = {
         "unit": unit,
@@ -69,7 +70,7 @@ def unit_directory(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+def unit_edit(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _editable_unit(request.user, code)
     own = list(selectors.own_entries(unit))
     own_keys = {e.key for e in own}
@@ -85,7 +86,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry_new(request: HttpRequest, code: str) -> HttpResponse:
+def entry_new(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _editable_unit(request.user, code)
     base = _inherited_entry(unit, request.GET.get("override") or request.POST.get("override"))
     initial = {f: getattr(base, f) for f in services.EDITABLE} if base else {}
@@ -120,7 +121,7 @@ def _own_entry_or_404(unit: OrgUnit, pk: int) -> DirectoryEntry:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def entry_edit(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     unit = _editable_unit(request.user, code)
     entry = _own_entry_or_404(unit, pk)
     form = DirectoryEntryForm(request.POST or None, instance=entry)
@@ -135,7 +136,7 @@ def entry_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def entry_delete(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     unit = _editable_unit(request.user, code)
     entry = _own_entry_or_404(unit, pk)
     services.directory_entry_delete(actor=actor_from_request(request), entry=entry)
@@ -145,7 +146,7 @@ def entry_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_hide(request: HttpRequest, code: str) -> HttpResponse:
+def entry_hide(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _editable_unit(request.user, code)
     inherited = _inherited_entry(unit, request.POST.get("key"))
     if inherited is None:
@@ -160,7 +161,7 @@ def entry_hide(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def cards(request: HttpRequest, code: str) -> HttpResponse:
+def cards(request: AuthedRequest, code: str) -> HttpResponse:
     """The unit's cadres, each with its own print button, and the batch button."""
     unit = _unit_or_404(request.user, code)
     cadres = selectors.card_cadres(request.user, unit)
@@ -171,7 +172,7 @@ def cards(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def cards_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def cards_pdf(request: AuthedRequest, code: str) -> HttpResponse:
     unit = _unit_or_404(request.user, code)
     cadres = selectors.card_cadres(request.user, unit)
     if cadres[: MAX_BATCH_CARDS + 1].count() > MAX_BATCH_CARDS:
@@ -185,12 +186,12 @@ def cards_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def cadre_card(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def cadre_card(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, cadre_pk)
     return cadre_card_response(request, cadre, via="web")
 
 
-def cadre_card_response(request: HttpRequest, cadre: Cadre, *, via: str) -> HttpResponse:
+def cadre_card_response(request: AuthedRequest, cadre: Cadre, *, via: str) -> HttpResponse:
     """One cadre's card; shared by the page and GET /api/v1/cadres/{id}/card.pdf."""
     one = Cadre.objects.filter(pk=cadre.pk).select_related("community", "responsible_worker")
     pdf, _ = services.contact_cards_pdf(

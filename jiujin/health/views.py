@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.http import AuthedRequest
 
 from . import selectors, services
 from .forms import HealthCampaignForm, HealthProfileForm
@@ -39,14 +40,14 @@ def require_health(user: User) -> None:
         raise PermissionDenied(NO_PERMISSION)
 
 
-def health_cadre(request: HttpRequest, cadre_pk: Any) -> Cadre:
+def health_cadre(request: AuthedRequest, cadre_pk: Any) -> Cadre:
     """Scope first (404 for out of scope or missing), then the health permission (403)."""
     cadre = get_cadre_for_user(request.user, cadre_pk)
     require_health(request.user)
     return cadre
 
 
-def _viewed(request: HttpRequest, cadre: Cadre, detail: str = services.VIEW_DETAIL) -> None:
+def _viewed(request: AuthedRequest, cadre: Cadre, detail: str = services.VIEW_DETAIL) -> None:
     services.health_record_view(actor=actor_from_request(request), cadre=cadre, detail=detail)
 
 
@@ -56,7 +57,7 @@ SECTIONS = ["profile", "conditions", "checkups", "stays", "rounds", "campaigns"]
 # ---------------------------------------------------------------- one cadre's record
 
 
-def _record_context(request: HttpRequest, cadre: Cadre) -> dict[str, Any]:
+def _record_context(request: AuthedRequest, cadre: Cadre) -> dict[str, Any]:
     today = timezone.localdate()
     return {
         "cadre": cadre,
@@ -68,7 +69,7 @@ def _record_context(request: HttpRequest, cadre: Cadre) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def record(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def record(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = health_cadre(request, cadre_pk)
     _viewed(request, cadre)
     return render(request, "health/record.html", {**_record_context(request, cadre), "sections": SECTIONS})
@@ -76,7 +77,7 @@ def record(request: HttpRequest, cadre_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def section(request: HttpRequest, cadre_pk: int, name: str) -> HttpResponse:
+def section(request: AuthedRequest, cadre_pk: int, name: str) -> HttpResponse:
     """One section alone: what a form's 取消 swaps back in."""
     if name not in SECTIONS:
         raise Http404("没有该栏目")
@@ -85,7 +86,7 @@ def section(request: HttpRequest, cadre_pk: int, name: str) -> HttpResponse:
     return render(request, f"health/_{name}.html", _record_context(request, cadre))
 
 
-def _saved(request: HttpRequest, cadre: Cadre, name: str, text: str) -> HttpResponse:
+def _saved(request: AuthedRequest, cadre: Cadre, name: str, text: str) -> HttpResponse:
     """After a write: the refreshed section in place of the form (htmx), or back to the record page."""
     if not request.htmx:
         messages.success(request, text)
@@ -96,7 +97,7 @@ def _saved(request: HttpRequest, cadre: Cadre, name: str, text: str) -> HttpResp
 
 
 def _form_response(
-    request: HttpRequest, cadre: Cadre, form: Any, *, action: str, title: str, section_name: str
+    request: AuthedRequest, cadre: Cadre, form: Any, *, action: str, title: str, section_name: str
 ) -> HttpResponse:
     context = {"cadre": cadre, "form": form, "action": action, "title": title, "section": section_name}
     template = "health/_form.html" if request.htmx else "health/form_page.html"
@@ -105,7 +106,7 @@ def _form_response(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def profile_edit(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = health_cadre(request, cadre_pk)
     profile = HealthProfile.objects.filter(cadre=cadre).first() or HealthProfile(cadre=cadre)
     before = services.snapshot(profile)
@@ -127,7 +128,7 @@ def _kind(name: str) -> Kind:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_new(request: HttpRequest, cadre_pk: int, kind: str) -> HttpResponse:
+def item_new(request: AuthedRequest, cadre_pk: int, kind: str) -> HttpResponse:
     spec = _kind(kind)
     cadre = health_cadre(request, cadre_pk)
     form = spec.form(request.POST or None)
@@ -156,7 +157,7 @@ def _created_text(item: Any) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, cadre_pk: int, kind: str, pk: int) -> HttpResponse:
+def item_edit(request: AuthedRequest, cadre_pk: int, kind: str, pk: int) -> HttpResponse:
     spec = _kind(kind)
     cadre = health_cadre(request, cadre_pk)
     item = spec.model._default_manager.filter(cadre=cadre, pk=pk).first()  # type: ignore[misc]
@@ -175,7 +176,7 @@ def item_edit(request: HttpRequest, cadre_pk: int, kind: str, pk: int) -> HttpRe
 
 
 @require_GET
-def blank(request: HttpRequest) -> HttpResponse:
+def blank(request: AuthedRequest) -> HttpResponse:
     """Nothing: a form's 取消 clears its slot with this."""
     return HttpResponse("")
 
@@ -185,7 +186,7 @@ def blank(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def campaigns(request: HttpRequest) -> HttpResponse:
+def campaigns(request: AuthedRequest) -> HttpResponse:
     require_health(request.user)
     rows = list(selectors.campaigns_for(request.user)[: selectors.CAMPAIGN_PAGE])
     return render(request, "health/campaigns.html", {"campaigns": rows})
@@ -193,14 +194,14 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_new(request: HttpRequest) -> HttpResponse:
+def campaign_new(request: AuthedRequest) -> HttpResponse:
     require_health(request.user)
     return _campaign_form(request, HealthCampaignForm(request.POST or None, user=request.user), attendees=[])
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     require_health(request.user)
     campaign = selectors.editable_campaign(request.user, pk)
     if campaign is None:
@@ -222,7 +223,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _campaign_form(request, form, attendees=attendees)
 
 
-def _campaign_form(request: HttpRequest, form: HealthCampaignForm, *, attendees: list[Cadre]) -> HttpResponse:
+def _campaign_form(request: AuthedRequest, form: HealthCampaignForm, *, attendees: list[Cadre]) -> HttpResponse:
     before = services.campaign_snapshot(form.instance)
     if request.method == "POST":
         if form.is_valid():
@@ -241,7 +242,7 @@ def _campaign_form(request: HttpRequest, form: HealthCampaignForm, *, attendees:
 
 @login_required
 @require_GET
-def campaign_cadres(request: HttpRequest) -> HttpResponse:
+def campaign_cadres(request: AuthedRequest) -> HttpResponse:
     """The attendee picker: the cadres ticked so far (kept ticked) followed by matches of the search."""
     require_health(request.user)
     picked = selectors.picked_cadres(request.user, request.GET.getlist("attendees"))
@@ -251,7 +252,7 @@ def campaign_cadres(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedRequest) -> HttpResponse:
     require_health(request.user)
     today = timezone.localdate()
     year = _year(request.GET.get("year"), today)

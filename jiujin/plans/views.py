@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +17,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.http import AuthedRequest
 from jiujin.visits.models import TaskKind, VisitTask
 
 from . import services
@@ -32,7 +33,7 @@ def _cadre_for_edit(user: User, pk: int) -> Cadre:
 
 @login_required
 @require_GET
-def cadre_plan(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def cadre_plan(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, cadre_pk)
     plan = services.plan_for(cadre)
     services.plan_record_view(actor=actor_from_request(request), cadre=cadre)
@@ -54,7 +55,7 @@ def cadre_plan(request: HttpRequest, cadre_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cadre_plan_edit(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def cadre_plan_edit(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = _cadre_for_edit(request.user, cadre_pk)
     plan = services.plan_for(cadre)
     data = request.POST if request.method == "POST" else None
@@ -81,7 +82,7 @@ def cadre_plan_edit(request: HttpRequest, cadre_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cadre_plan_review(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def cadre_plan_review(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = _cadre_for_edit(request.user, cadre_pk)
     plan = services.plan_for(cadre)
     if plan is None:

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.filters import CadreFilterForm
 from jiujin.cadres.models import Cadre, Category, Gender, Rank
+from jiujin.core.http import AuthedRequest
 from jiujin.lib.dates import format_cn_date
 from jiujin.lib.idcard import mask_id_number
 from jiujin.lib.phones import mask_phone
@@ -35,7 +36,7 @@ def _require(user: User, capability: str) -> None:
 
 
 @login_required
-def roster_import(request: HttpRequest) -> HttpResponse:
+def roster_import(request: AuthedRequest) -> HttpResponse:
     """Upload → dry run → preview. Nothing is written until the preview is confirmed."""
     _require(request.user, "import_roster")
     form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -53,7 +54,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def roster_confirm(request: HttpRequest) -> HttpResponse:
+def roster_confirm(request: AuthedRequest) -> HttpResponse:
     """Import the previewed file for real, validating it again: the preview proves nothing by now."""
     _require(request.user, "import_roster")
     form = RosterConfirmForm(request.POST)
@@ -64,7 +65,7 @@ def roster_confirm(request: HttpRequest) -> HttpResponse:
     return _run(request, upload, unit, dry_run=False)
 
 
-def _run(request: HttpRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run: bool) -> HttpResponse:
+def _run(request: AuthedRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run: bool) -> HttpResponse:
     try:
         result = cadre_import_roster(
             source=upload.path,
@@ -126,7 +127,7 @@ def _preview_rows(result: ImportResult, *, sensitive: bool) -> list[dict[str, An
 
 
 @login_required
-def roster_export(request: HttpRequest) -> HttpResponse:
+def roster_export(request: AuthedRequest) -> HttpResponse:
     """The list page's current filter, as an .xlsx 台账 (same query string as the list)."""
     _require(request.user, "export_roster")
     user = request.user

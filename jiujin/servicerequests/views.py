@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import cadre_record_view
+from jiujin.core.http import AuthedRequest
 from jiujin.orgs.models import OrgUnit
 
 from . import selectors
@@ -56,7 +57,7 @@ def _require(user: User, capability: str, message: str) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthedRequest) -> HttpResponse:
     user = request.user
     _require(user, DISPATCH, "没有受理服务工单的权限")
     record = selectors.visit_record_for_user(
@@ -77,7 +78,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(request, "servicerequests/intake.html", {"form": form, "record": record})
 
 
-def _intake_initial(request: HttpRequest, record: Any) -> dict[str, Any]:
+def _intake_initial(request: AuthedRequest, record: Any) -> dict[str, Any]:
     if record is not None:
         # A visit's "needs raised" becomes the request; the visitor is who reported it.
         return {
@@ -94,7 +95,7 @@ def _intake_initial(request: HttpRequest, record: Any) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def cadre_search(request: HttpRequest) -> HttpResponse:
+def cadre_search(request: AuthedRequest) -> HttpResponse:
     """The intake form's typeahead: the cadre list's search, as radio buttons to pick one."""
     _require(request.user, DISPATCH, "没有受理服务工单的权限")
     q = request.GET.get("q", "")
@@ -107,7 +108,7 @@ def cadre_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthedRequest) -> HttpResponse:
     _require(request.user, DISPATCH, "没有查看派单看板的权限")
     template = "servicerequests/_board.html" if request.htmx else "servicerequests/board.html"
     response = render(request, template, _board_context(request))
@@ -115,7 +116,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _board_context(request: HttpRequest, notice: str = "", kind: str = "") -> dict[str, Any]:
+def _board_context(request: AuthedRequest, notice: str = "", kind: str = "") -> dict[str, Any]:
     return {
         "board": selectors.board_for(request.user, timezone.now()),
         "assignees": selectors.assignee_options(request.user),
@@ -129,7 +130,7 @@ def _board_context(request: HttpRequest, notice: str = "", kind: str = "") -> di
 
 @login_required
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     rows = selectors.mine(request.user, timezone.now())
     if rows:
         # The page shows where to go and whom to call: who saw which cadre's address is logged.
@@ -145,7 +146,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
     filters = _list_filters(request)
     qs = selectors.filtered(request.user, now, **filters)
@@ -162,7 +163,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(request, "servicerequests/list.html", context)
 
 
-def _list_filters(request: HttpRequest) -> dict[str, Any]:
+def _list_filters(request: AuthedRequest) -> dict[str, Any]:
     get = request.GET
     overdue = {"true": True, "false": False}.get(get.get("overdue", ""))
     cadre = get.get("cadre", "")
@@ -179,14 +180,14 @@ def _list_filters(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     sr = selectors.request_for_user(user, pk, timezone.now())
     cadre_record_view(actor=actor_from_request(request), cadre=sr.cadre, detail=f"查看服务工单 #{sr.pk}")
     return render(request, "servicerequests/detail.html", _detail_context(request, sr))
 
 
-def _detail_context(request: HttpRequest, sr: ServiceRequest, **forms: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, sr: ServiceRequest, **forms: Any) -> dict[str, Any]:
     user = request.user
     now = timezone.now()
     sr.elapsed = selectors.elapsed_minutes(sr, now)  # type: ignore[attr-defined]
@@ -211,7 +212,7 @@ def _allowed(user: User, sr: ServiceRequest, state: str) -> bool:
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     sr = selectors.request_for_user(user, pk, timezone.now())  # 404 before 403: out of scope looks missing
     form = TransitionForm(request.POST, user=user)
@@ -225,7 +226,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_next_url(request, sr))
 
 
-def _apply(request: HttpRequest, sr: ServiceRequest, form: TransitionForm) -> tuple[str, str]:
+def _apply(request: AuthedRequest, sr: ServiceRequest, form: TransitionForm) -> tuple[str, str]:
     """Run the transition; returns the message for the user and "ok" or "warn"."""
     if not form.is_valid():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
@@ -246,7 +247,7 @@ def _apply(request: HttpRequest, sr: ServiceRequest, form: TransitionForm) -> tu
     return f"#{sr.pk} {sr.cadre.name}：已{sr.get_state_display()}", "ok"
 
 
-def _next_url(request: HttpRequest, sr: ServiceRequest) -> str:
+def _next_url(request: AuthedRequest, sr: ServiceRequest) -> str:
     target = request.POST.get("from")
     names = {"board": "servicerequests:board", "mine": "servicerequests:mine"}
     return reverse(names[target]) if target in names else reverse("servicerequests:detail", args=[sr.pk])
@@ -254,7 +255,7 @@ def _next_url(request: HttpRequest, sr: ServiceRequest) -> str:
 
 @login_required
 @require_POST
-def rate(request: HttpRequest, pk: int) -> HttpResponse:
+def rate(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     sr = selectors.request_for_user(user, pk, timezone.now())
     if not (user.can(DISPATCH) or is_assignee(user, sr)):
@@ -276,7 +277,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthedRequest) -> HttpResponse:
     user = request.user
     _require(user, DISPATCH, "没有设置响应时限的权限")
     form = TargetForm(request.POST or None, user=user)

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -23,6 +23,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
+from jiujin.core.http import AuthedRequest
 from jiujin.lib.calendar import lunar_label
 from jiujin.orgs.models import OrgUnit
 
@@ -48,7 +49,7 @@ def _task_or_404(user: User, pk: int) -> VisitTask:
 
 @login_required
 @require_GET
-def agenda(request: HttpRequest) -> HttpResponse:
+def agenda(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "agenda": selectors.agenda_for(request.user, today=today),
@@ -62,7 +63,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def task_row(request: HttpRequest, pk: int) -> HttpResponse:
+def task_row(request: AuthedRequest, pk: int) -> HttpResponse:
     """One agenda row: what the form's 取消 button swaps back in."""
     task = _task_or_404(request.user, pk)
     return render(request, "visits/_task.html", {"task": task, "today": timezone.localdate()})
@@ -70,7 +71,7 @@ def task_row(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_record(request: HttpRequest, pk: int) -> HttpResponse:
+def task_record(request: AuthedRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request.user, pk)
     today = timezone.localdate()
     if task.status not in (TaskStatus.OPEN, TaskStatus.OVERDUE):
@@ -94,7 +95,7 @@ def _closed_message(task: VisitTask) -> str:
     return ALREADY_DONE
 
 
-def _recorded(request: HttpRequest, task: VisitTask, *, nobody_home: bool) -> HttpResponse:
+def _recorded(request: AuthedRequest, task: VisitTask, *, nobody_home: bool) -> HttpResponse:
     if nobody_home:
         text = f"已记录空访：{task.cadre.name}，任务保留，请再次走访"
     else:
@@ -110,7 +111,7 @@ def _recorded(request: HttpRequest, task: VisitTask, *, nobody_home: bool) -> Ht
     return render(request, "visits/_notice.html", {"text": text, "kind": "ok"})
 
 
-def _task_gone(request: HttpRequest, task: VisitTask, text: str) -> HttpResponse:
+def _task_gone(request: AuthedRequest, task: VisitTask, text: str) -> HttpResponse:
     if not request.htmx:
         messages.warning(request, f"{task.cadre.name} · {task.title}：{text}")
         return redirect("visits:agenda")
@@ -122,7 +123,7 @@ def _task_gone(request: HttpRequest, task: VisitTask, text: str) -> HttpResponse
 
 @login_required
 @require_GET
-def month_calendar(request: HttpRequest) -> HttpResponse:
+def month_calendar(request: AuthedRequest) -> HttpResponse:
     first = selectors.month_start(request.GET.get("month"), today=timezone.localdate())
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=31)).replace(day=1)
@@ -142,7 +143,7 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not selectors.is_supervisor(user):
         raise PermissionDenied("街道及以上单位可查看走访完成情况")
@@ -177,7 +178,7 @@ def _community_or_404(user: User, code: str | None) -> OrgUnit | None:
 
 @login_required
 @require_GET
-def ledger_export(request: HttpRequest) -> HttpResponse:
+def ledger_export(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.can("export_roster"):
         raise PermissionDenied("没有导出台账的权限")
@@ -204,7 +205,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def cadre_visits(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def cadre_visits(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, cadre_pk)
     cadre_record_view(actor=actor_from_request(request), cadre=cadre, detail="查看走访记录")
     context = {
@@ -220,7 +221,7 @@ def cadre_visits(request: HttpRequest, cadre_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cadre_event_new(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def cadre_event_new(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, cadre_pk)  # 404 before 403: out of scope looks missing
     if not request.user.can("manage_cadres"):
         raise PermissionDenied("没有登记事件的权限")

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +29,7 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
+from jiujin.core.http import AuthedRequest
 
 from . import selectors
 from .forms import ContactLogForm, LoginForm, PairingEndForm, PairingForm, VolunteerForm
@@ -74,7 +75,7 @@ def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
 
 @login_required
 @require_GET
-def volunteer_list(request: HttpRequest) -> HttpResponse:
+def volunteer_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if selectors.is_volunteer(user):
         return redirect("volunteers:me")
@@ -98,7 +99,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def volunteer_create_view(request: HttpRequest) -> HttpResponse:
+def volunteer_create_view(request: AuthedRequest) -> HttpResponse:
     _staff_only(request.user)
     _require_manage(request.user)
     form = VolunteerForm(request.POST or None, user=request.user)
@@ -111,7 +112,7 @@ def volunteer_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_only(request.user)
     volunteer = selectors.volunteer_for_user(request.user, pk)
     login_form = LoginForm() if volunteer.user_id is None else None
@@ -119,7 +120,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest, volunteer: Volunteer, login_form: LoginForm | None
+    request: AuthedRequest, volunteer: Volunteer, login_form: LoginForm | None
 ) -> dict[str, Any]:
     # Only pairings with cadres the viewer may see: a street volunteer may also serve another street.
     pairings = (
@@ -138,7 +139,7 @@ def _detail_context(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def volunteer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_only(request.user)
     volunteer = selectors.volunteer_for_user(request.user, pk)  # 404 before 403
     _require_manage(request.user)
@@ -157,7 +158,7 @@ def volunteer_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def volunteer_login_view(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_login_view(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_only(request.user)
     volunteer = selectors.volunteer_for_user(request.user, pk)
     _require_manage(request.user)
@@ -183,7 +184,7 @@ def volunteer_login_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def cadre_list(request: HttpRequest) -> HttpResponse:
+def cadre_list(request: AuthedRequest) -> HttpResponse:
     """The cadres 一助一 is for, and who (if anyone) is paired with each."""
     _staff_only(request.user)
     unpaired = request.GET.get("unpaired") == "1"
@@ -194,7 +195,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cadre_pairing(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def cadre_pairing(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     _staff_only(request.user)
     cadre = get_cadre_for_user(request.user, cadre_pk)
     form = PairingForm(request.POST or None)
@@ -223,7 +224,7 @@ def cadre_pairing(request: HttpRequest, cadre_pk: int) -> HttpResponse:
     return render(request, "volunteers/pairing.html", _pairing_context(request, cadre, form))
 
 
-def _chosen_volunteer(request: HttpRequest) -> Volunteer | None:
+def _chosen_volunteer(request: AuthedRequest) -> Volunteer | None:
     # A suggestion's button sends `volunteer`; the "other volunteer" picker sends `other_volunteer`.
     pk = request.POST.get("volunteer") or request.POST.get("other_volunteer")
     if not pk:
@@ -231,7 +232,7 @@ def _chosen_volunteer(request: HttpRequest) -> Volunteer | None:
     return selectors.volunteer_for_user(request.user, pk)  # someone else's volunteer: 404
 
 
-def _pairing_context(request: HttpRequest, cadre: Cadre, form: PairingForm) -> dict[str, Any]:
+def _pairing_context(request: AuthedRequest, cadre: Cadre, form: PairingForm) -> dict[str, Any]:
     user = request.user
     needs = selectors.cadre_needs(cadre)
     suggestions = selectors.suggest_volunteers(user, cadre, needs=needs)
@@ -259,7 +260,7 @@ def _pairing_context(request: HttpRequest, cadre: Cadre, form: PairingForm) -> d
 
 @login_required
 @require_POST
-def pairing_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+def pairing_end_view(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_only(request.user)
     pairing = selectors.pairing_for_user(request.user, pk)
     _require_manage(request.user)
@@ -284,7 +285,7 @@ def pairing_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attention_list(request: HttpRequest) -> HttpResponse:
+def attention_list(request: AuthedRequest) -> HttpResponse:
     _staff_only(request.user)
     logs = list(selectors.attention_logs(request.user)[: selectors.ATTENTION_LIMIT])
     return render(
@@ -296,7 +297,7 @@ def attention_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
     _staff_only(request.user)
     log = selectors.contact_log_for_user(request.user, pk)
     _require_manage(request.user)
@@ -319,7 +320,7 @@ def _volunteer_only(user: User) -> None:
 
 @login_required
 @require_GET
-def my_home(request: HttpRequest) -> HttpResponse:
+def my_home(request: AuthedRequest) -> HttpResponse:
     """我的结对老人: one card per current cadre — name, address, phones, family contacts — and 记录联系."""
     _volunteer_only(request.user)
     pairings = list(selectors.my_pairings(request.user))
@@ -344,7 +345,7 @@ def _my_pairing_of_cadre(user: User, cadre_pk: int) -> Pairing:
 
 @login_required
 @require_GET
-def my_cadre(request: HttpRequest, cadre_pk: int) -> HttpResponse:
+def my_cadre(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     """The limited view of one paired cadre (where /cadres/<id>/ sends a volunteer) and the contact history."""
     _volunteer_only(request.user)
     pairing = _my_pairing_of_cadre(request.user, cadre_pk)
@@ -362,7 +363,7 @@ def my_cadre(request: HttpRequest, cadre_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_contact(request: HttpRequest, pk: int) -> HttpResponse:
+def my_contact(request: AuthedRequest, pk: int) -> HttpResponse:
     _volunteer_only(request.user)
     pairing = selectors.pairing_for_user(request.user, pk)  # the volunteer's own, current pairings only
     form = ContactLogForm(request.POST or None)

@@ -148,11 +148,13 @@ def phone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        page = context.new_page()
+        page: Any = context.new_page()  # Any: it also carries our `problems` list
         page.set_default_timeout(10_000)
         page.problems = []
         page.on("pageerror", lambda error: page.problems.append(str(error)))
-        page.on("console", lambda msg: "Content Security Policy" in msg.text and page.problems.append(msg.text))
+        page.on(
+            "console", lambda msg: "Content Security Policy" in msg.text and page.problems.append(msg.text)
+        )
         try:
             yield page
         finally:

@@ -92,6 +92,18 @@ class User(AbstractUser):
     def sees_everything(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN
 
+    def community_ids(self) -> list[int]:
+        """The communities under the user's unit; looked up once per user object (that is, per request)."""
+        if not hasattr(self, "_community_ids"):
+            from jiujin.orgs.models import OrgLevel, OrgUnit
+
+            units = OrgUnit.objects.filter(level=OrgLevel.COMMUNITY)
+            if not self.sees_everything:
+                assert self.org_unit is not None, "a unit-bound role has a unit"
+                units = units.filter(path__startswith=self.org_unit.path)
+            self._community_ids = list(units.values_list("pk", flat=True))
+        return self._community_ids
+
     def can(self, capability: str) -> bool:
         if not self.is_active:
             return False

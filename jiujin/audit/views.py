@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +88,7 @@ def _cadre_in_focus(request: AuthedRequest, form: AuditFilterForm) -> Cadre | No
     return get_cadre_for_user(request.user, pk) if pk else None  # type: ignore[arg-type]
 
 
-def _who_touched(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
+def _who_touched(events: QuerySet[AuditEvent]) -> list[Mapping[str, Any]]:
     """One line per user: how often and when last they saw or changed the record (within the filters)."""
     return list(  # evaluated now, before this visit is logged
         events.order_by()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -76,7 +76,7 @@ class CadreFilterForm(forms.Form):
     def __init__(self, data: Any = None, *, user: User, today: date | None = None) -> None:
         super().__init__(data)
         self.today = today or date.today()
-        self.fields["unit"].queryset = OrgUnit.objects.for_user(user)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = OrgUnit.objects.for_user(user)
 
     def apply(self, qs: CadreQuerySet) -> CadreQuerySet:
         """Narrow an already-scoped queryset. Invalid values are ignored (the form shows the error)."""

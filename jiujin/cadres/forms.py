@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -65,8 +65,8 @@ class CadreForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         communities = OrgUnit.objects.for_user(user).communities()
-        self.fields["community"].queryset = communities
-        self.fields["responsible_worker"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["community"]).queryset = communities
+        cast(forms.ModelChoiceField, self.fields["responsible_worker"]).queryset = User.objects.filter(
             is_active=True, org_unit__in=communities
         ).order_by("username")
         self.fields["birth_date"].required = False
@@ -84,7 +84,7 @@ class CadreForm(forms.ModelForm):
         return clean_phone(self.cleaned_data.get("phone_landline"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if "id_number" in data:
             try:
                 info = check_identity(

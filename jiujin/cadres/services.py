@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import Field
 from django.http import Http404
 
 from jiujin.accounts.models import User
@@ -21,7 +22,10 @@ AUDITED_FIELDS = [
 
 
 # Why scheduled visits stop when a file is closed.
-CLOSED_FILE_REASONS = {CadreStatus.DECEASED: "老干部已去世", CadreStatus.MOVED_OUT: "老干部已迁出"}
+CLOSED_FILE_REASONS: dict[str, str] = {
+    CadreStatus.DECEASED: "老干部已去世",
+    CadreStatus.MOVED_OUT: "老干部已迁出",
+}
 
 
 def get_cadre_for_user(user: User, pk: Any) -> Cadre:
@@ -39,7 +43,7 @@ def get_cadre_for_user(user: User, pk: Any) -> Cadre:
 def snapshot(cadre: Cadre) -> dict[str, Any]:
     values = {}
     for name in AUDITED_FIELDS:
-        value = getattr(cadre, Cadre._meta.get_field(name).attname)
+        value = getattr(cadre, cast(Field, Cadre._meta.get_field(name)).attname)  # audited: concrete columns
         values[name] = value.isoformat() if isinstance(value, date) else value
     values["tags"] = sorted(t.name for t in cadre.tags.all()) if cadre.pk else []
     values["family"] = (
@@ -97,7 +101,11 @@ def cadre_update(
 
 @transaction.atomic
 def cadre_change_status(*, actor: Actor, cadre: Cadre, status: str, on: date, reason: str) -> Cadre:
-    before = {"status": cadre.status, "status_date": cadre.status_date, "status_reason": cadre.status_reason}
+    before: dict[str, Any] = {
+        "status": cadre.status,
+        "status_date": cadre.status_date,
+        "status_reason": cadre.status_reason,
+    }
     cadre.status, cadre.status_date, cadre.status_reason = status, on, reason
     cadre.save(update_fields=["status", "status_date", "status_reason", "updated_at"])
     if status in CLOSED_FILE_REASONS:

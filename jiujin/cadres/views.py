@@ -5,6 +5,7 @@ Scoping goes only through `Cadre.objects.for_user` / `get_cadre_for_user`; write
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -145,7 +146,7 @@ def completeness_summary(user: User) -> list[dict[str, Any]]:
     by_community = {row["community_id"]: row for row in rows}
     summary = []
     for unit in OrgUnit.objects.for_user(user).communities().only("id", "name"):
-        row = by_community.get(unit.id, {})
+        row: Mapping[str, Any] = by_community.get(unit.id, {})
         summary.append(
             {
                 "community": unit,
@@ -251,7 +252,9 @@ def _all_valid(form: CadreForm, family: Any) -> bool:
     return family.is_valid() and form_ok
 
 
-def _render_form(request: AuthedRequest, form: CadreForm, family: Any, *, cadre: Cadre | None) -> HttpResponse:
+def _render_form(
+    request: AuthedRequest, form: CadreForm, family: Any, *, cadre: Cadre | None
+) -> HttpResponse:
     sections = [(title, [form[name] for name in names]) for title, names in FORM_SECTIONS]
     return render(
         request, "cadres/form.html", {"form": form, "sections": sections, "family": family, "cadre": cadre}

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -17,7 +20,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()  # type: ignore[index]
+        # Always given a queryset: count() runs the capped COUNT in the database.
+        return cast("QuerySet[Any]", self.object_list)[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from jiujin.api.auth import caller
 from jiujin.cadres.services import get_cadre_for_user
 
 from .views import cadre_card_response
@@ -33,7 +34,7 @@ class Detail(Schema):
 )
 def cadre_card(request: HttpRequest, cadre_id: int) -> HttpResponse:
     try:
-        cadre = get_cadre_for_user(request.auth, cadre_id)
+        cadre = get_cadre_for_user(caller(request), cadre_id)
     except Http404:
         raise HttpError(404, "Not Found") from None
     return cadre_card_response(request, cadre, via="api")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -191,7 +191,7 @@ def cadre_card(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     return cadre_card_response(request, cadre, via="web")
 
 
-def cadre_card_response(request: AuthedRequest, cadre: Cadre, *, via: str) -> HttpResponse:
+def cadre_card_response(request: HttpRequest, cadre: Cadre, *, via: str) -> HttpResponse:
     """One cadre's card; shared by the page and GET /api/v1/cadres/{id}/card.pdf."""
     one = Cadre.objects.filter(pk=cadre.pk).select_related("community", "responsible_worker")
     pdf, _ = services.contact_cards_pdf(

@@ -49,7 +49,7 @@ class HealthForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.CREATE_OPTIONS}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         for name in self.PAST_DATES:
             value = data.get(name)
             if value and value > self.today:
@@ -98,7 +98,7 @@ class CheckUpForm(HealthForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         for name, (low, high) in self.RANGES.items():
             value = data.get(name)
             if value is not None and not low <= value <= high:
@@ -148,7 +148,7 @@ class HospitalStayForm(HealthForm):
             del self.fields["history"]  # the event is decided once, when the stay is recorded
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         admitted, discharged = data.get("admitted_on"), data.get("discharged_on")
         if admitted and discharged and discharged < admitted:
             self.add_error("discharged_on", "出院日期不能早于入院日期")
@@ -210,7 +210,7 @@ class HealthCampaignForm(forms.ModelForm):
                 org_unit.initial = user.org_unit_id
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         picked = len(data.get("attendees") or [])
         headcount = data.get("headcount")
         if headcount is None:

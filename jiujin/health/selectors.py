@@ -155,7 +155,8 @@ def campaign_stats(user: User, *, start: date, end: date) -> list[CampaignStats]
         .order_by("-year", "-half", "org_unit__path")
     )
     attendance = (
-        HealthCampaign.attendees.through.objects.filter(healthcampaign__in=campaigns)
+        # The plugin drops annotations on an auto-created through model, so it cannot see `year` below.
+        HealthCampaign.attendees.through.objects.filter(healthcampaign__in=campaigns)  # type: ignore[misc]
         .annotate(year=ExtractYear("healthcampaign__date"), half=_half("healthcampaign__date"))
         .values("healthcampaign__org_unit__path", "year", "half")
         .annotate(n=Count("pk"))

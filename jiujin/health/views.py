@@ -149,6 +149,7 @@ def item_new(request: AuthedRequest, cadre_pk: int, kind: str) -> HttpResponse:
 def _created_text(item: Any) -> str:
     text = f"已新增{item._meta.verbose_name}"
     if isinstance(item, HospitalStay) and item.event_id:
+        assert item.event is not None  # event_id is set
         task = item.event.tasks.first()
         if task:
             text += f"，已生成住院探视任务（{task.due_date.month}月{task.due_date.day}日前）"
@@ -223,7 +224,9 @@ def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _campaign_form(request, form, attendees=attendees)
 
 
-def _campaign_form(request: AuthedRequest, form: HealthCampaignForm, *, attendees: list[Cadre]) -> HttpResponse:
+def _campaign_form(
+    request: AuthedRequest, form: HealthCampaignForm, *, attendees: list[Cadre]
+) -> HttpResponse:
     before = services.campaign_snapshot(form.instance)
     if request.method == "POST":
         if form.is_valid():

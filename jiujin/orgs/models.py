@@ -39,6 +39,7 @@ class OrgUnitQuerySet(models.QuerySet["OrgUnit"]):
             return self.all()
         if user.org_unit_id is None:
             return self.none()
+        assert user.org_unit is not None  # org_unit_id is set
         return self.filter(path__startswith=user.org_unit.path)
 
     def communities(self) -> OrgUnitQuerySet:

@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from jiujin.accounts.models import User
+from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
@@ -80,7 +81,7 @@ def _cadre_or_404(user: User, cadre_id: int) -> Cadre:
     "/cadres/{cadre_id}/plan", response={200: PlanOut, 404: Detail}, summary="服务方案 Get a cadre's plan"
 )
 def get_plan(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
-    cadre = _cadre_or_404(request.auth, cadre_id)
+    cadre = _cadre_or_404(caller(request), cadre_id)
     services.plan_record_view(actor=actor_from_request(request, via="api"), cadre=cadre)
     return _plan_out(cadre, services.plan_for(cadre))
 
@@ -91,7 +92,7 @@ def get_plan(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
     summary="保存服务方案 Create or replace a cadre's plan",
 )
 def put_plan(request: HttpRequest, cadre_id: int, payload: PlanIn) -> dict[str, Any]:
-    user = request.auth
+    user = caller(request)
     cadre = _cadre_or_404(user, cadre_id)
     if not user.can("manage_cadres"):
         raise HttpError(403, "没有制定服务方案的权限")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -37,7 +37,7 @@ class RosterUploadForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.for_user(user).filter(level__in=[OrgLevel.COMMUNITY, OrgLevel.STREET])
-        self.fields["unit"].queryset = units.select_related("parent")
+        cast(UnitChoiceField, self.fields["unit"]).queryset = units.select_related("parent")
         if user.org_unit and user.org_unit.level in (OrgLevel.COMMUNITY, OrgLevel.STREET):
             self.fields["unit"].initial = user.org_unit.code
 

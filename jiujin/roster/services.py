@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -80,7 +81,18 @@ LIVES_WITH_VALUES = {"是": True, "同住": True, "否": False, "不同住": Fal
 # Separators between two numbers in one phone cell ("13812345678/0713-8765432").
 _PHONE_SPLIT = re.compile(r"[/、,，;；]")
 _MOBILE = re.compile(r"1\d{10}")  # what normalize_phone returns for a mobile
-_CN_MOBILE = re.compile(PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern)
+
+
+def _cn_mobile_pattern() -> str:
+    """phonenumbers' own CN mobile pattern (always in its bundled metadata)."""
+    metadata = PhoneMetadata.metadata_for_region("CN")
+    assert metadata is not None and metadata.mobile is not None
+    pattern = metadata.mobile.national_number_pattern
+    assert pattern is not None
+    return pattern
+
+
+_CN_MOBILE = re.compile(_cn_mobile_pattern())
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -169,7 +181,7 @@ def _has_day(raw: object) -> bool:
 
 
 def _max_length(name: str) -> int | None:
-    return Cadre._meta.get_field(name).max_length
+    return cast(Field, Cadre._meta.get_field(name)).max_length
 
 
 class _PhoneCleaner:
@@ -201,7 +213,7 @@ class _RowParser:
         errors: dict[str, str] = {}
         row = _Row(raw.row_number, values, self.target)
 
-        def attempt(key: str, func: Callable[[], None]) -> None:
+        def attempt(key: str, func: Callable[..., None]) -> None:
             try:
                 func()
             except _FieldErrors as exc:
@@ -403,6 +415,12 @@ class _Plan:
             return "新增"
         return "更新" if self.changes else "未变"
 
+    @property
+    def written(self) -> Cadre:
+        """The cadre, once _write has created or updated it."""
+        assert self.cadre is not None
+        return self.cadre
+
 
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
@@ -564,8 +582,8 @@ class _Importer:
 
         by_fields: dict[frozenset[str], list[Cadre]] = defaultdict(list)
         for plan in updates:
+            assert plan.cadre is not None
             cadre = plan.cadre
-            assert cadre is not None
             for attname, value in plan.new_values.items():
                 setattr(cadre, attname, value)
             fields = {Cadre._meta.get_field(a.removesuffix("_id")).name for a in plan.new_values}
@@ -575,21 +593,25 @@ class _Importer:
             cadre.updated_at = now
             by_fields[frozenset(fields | {"updated_at"})].append(cadre)
             self.audit_changes[cadre.pk] = plan.changes
-        for fields, cadres in by_fields.items():
-            Cadre.objects.bulk_update(cadres, sorted(fields), batch_size=500)
+        for field_set, cadres in by_fields.items():
+            Cadre.objects.bulk_update(cadres, sorted(field_set), batch_size=500)
 
         changed = [p for p in creates + updates if p.tags_changed]
         through = Cadre.tags.through
-        through.objects.filter(cadre_id__in=[p.cadre.pk for p in updates if p.tags_changed]).delete()
+        through.objects.filter(cadre_id__in=[p.written.pk for p in updates if p.tags_changed]).delete()
         through.objects.bulk_create(
-            [through(cadre_id=p.cadre.pk, tag_id=tag_ids[n]) for p in changed for n in p.row.tags or ()],
+            [through(cadre_id=p.written.pk, tag_id=tag_ids[n]) for p in changed for n in p.row.tags or ()],
             batch_size=1000,
         )
         FamilyContact.objects.bulk_create(
-            [FamilyContact(cadre=p.cadre, **p.row.family) for p in creates + updates if p.add_family],
+            [
+                FamilyContact(cadre=p.cadre, **cast(dict[str, Any], p.row.family))
+                for p in creates + updates
+                if p.add_family
+            ],
             batch_size=1000,
         )
-        self.audit_ids.extend(p.cadre.pk for p in creates + updates)
+        self.audit_ids.extend(p.written.pk for p in creates + updates)
 
     def _search_keys(self, cadre: Cadre) -> None:
         """refresh_search_keys, once per distinct name: pinyin costs ~0.2 ms and names repeat."""

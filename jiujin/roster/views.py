@@ -127,7 +127,7 @@ def _preview_rows(result: ImportResult, *, sensitive: bool) -> list[dict[str, An
 
 
 @login_required
-def roster_export(request: AuthedRequest) -> HttpResponse:
+def roster_export(request: AuthedRequest) -> FileResponse:
     """The list page's current filter, as an .xlsx 台账 (same query string as the list)."""
     _require(request.user, "export_roster")
     user = request.user

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
 from jiujin.accounts.models import User
+from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.services import get_cadre_for_user
@@ -104,7 +105,7 @@ class RequestFilters(Schema):
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict[str, Any]:
     now = timezone.now()
     qs = selectors.filtered(
-        request.auth, now, cadre=filters.cadre, state=filters.state, overdue=filters.overdue
+        caller(request), now, cadre=filters.cadre, state=filters.state, overdue=filters.overdue
     )
     start = (filters.page - 1) * PAGE_SIZE
     rows = qs.select_related("assignee_user", "assignee_volunteer")[start : start + PAGE_SIZE]
@@ -117,7 +118,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict[
     summary="受理服务工单 Create a service request",
 )
 def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[str, Any]]:
-    user = request.auth
+    user = caller(request)
     try:
         get_cadre_for_user(user, payload.cadre)  # out of scope is 404, before the 403
     except Http404:
@@ -136,7 +137,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[
     summary="工单状态变更 Dispatch, arrive, complete or cancel",
 )
 def transition_request(request: HttpRequest, request_id: int, payload: TransitionIn) -> dict[str, Any]:
-    user = request.auth
+    user = caller(request)
     sr = _request_or_404(user, request_id)
     if not may_transition(user, sr, payload.state):
         raise HttpError(403, "没有处理该工单的权限")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -57,8 +57,11 @@ class IntakeForm(forms.ModelForm):
         field = self.fields["cadre"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Cadre.objects.for_user(user).select_related("community")
-        self.fields["category"].choices = [c for c in self.fields["category"].choices if c[0]]
-        self.fields["urgency"].choices = [c for c in self.fields["urgency"].choices if c[0]]
+        for name in ("category", "urgency"):
+            choice_field = cast(forms.ChoiceField, self.fields[name])
+            # A model field's choices: the form field holds them as a plain list.
+            options = cast(list[tuple[str, str]], choice_field.choices)
+            choice_field.choices = [c for c in options if c[0]]
 
     def clean_caller_phone(self) -> str:
         raw = self.cleaned_data["caller_phone"].strip()
@@ -95,7 +98,7 @@ class TransitionForm(forms.Form):
         self.user = user
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         data["assignee_obj"] = None
         if data.get("state") == RequestState.DISPATCHED:
             assignee = self._assignee(data.get("assignee", "").strip(), data)
@@ -151,7 +154,9 @@ class TargetForm(forms.ModelForm):
         field = self.fields["org_unit"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = OrgUnit.objects.for_user(user).order_by("path")
-        self.fields["category"].choices = [("", "全部类别"), *self.fields["category"].choices[1:]]
+        category = cast(forms.ChoiceField, self.fields["category"])
+        options = cast(list[tuple[str, str]], category.choices)  # a model field's choices: a plain list
+        category.choices = [("", "全部类别"), *options[1:]]
 
     def validate_unique(self) -> None:
         # Setting a target again replaces the unit's row (response_target_set updates it).

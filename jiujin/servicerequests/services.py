@@ -43,7 +43,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.COMPLETED: frozenset(),
     S.CANCELLED: frozenset(),
 }
-TIMESTAMPS = {
+TIMESTAMPS: dict[str, str] = {
     S.DISPATCHED: "dispatched_at",
     S.ARRIVED: "arrived_at",
     S.COMPLETED: "completed_at",

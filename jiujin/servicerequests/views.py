@@ -87,9 +87,9 @@ def _intake_initial(request: AuthedRequest, record: Any) -> dict[str, Any]:
             "caller_name": record.visitors,
             "caller_relation": "走访人员",
         }
-    cadre_pk = request.GET.get("cadre")
+    cadre_pk = request.GET.get("cadre") or ""
     cadres = Cadre.objects.for_user(request.user).select_related("community")
-    cadre = cadres.filter(pk=cadre_pk).first() if str(cadre_pk or "").isdigit() else None
+    cadre = cadres.filter(pk=cadre_pk).first() if cadre_pk.isdigit() else None
     return {"cadre": cadre} if cadre else {}
 
 
@@ -229,7 +229,8 @@ def transition(request: AuthedRequest, pk: int) -> HttpResponse:
 def _apply(request: AuthedRequest, sr: ServiceRequest, form: TransitionForm) -> tuple[str, str]:
     """Run the transition; returns the message for the user and "ok" or "warn"."""
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        # Iterating an ErrorList yields message strings.
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         return f"#{sr.pk} {sr.cadre.name}：{'；'.join(errors)}", "warn"
     data = form.cleaned_data
     try:

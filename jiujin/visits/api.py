@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from jiujin.accounts.models import User
+from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
@@ -117,7 +118,7 @@ class RecordOut(Schema):
 
 @router.get("/visit-tasks", response=TaskPage, summary="走访任务 List visit tasks")
 def list_visit_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> dict[str, Any]:
-    qs = with_effective_status(VisitTask.objects.for_user(request.auth), timezone.localdate())
+    qs = with_effective_status(VisitTask.objects.for_user(caller(request)), timezone.localdate())
     if filters.cadre is not None:
         qs = qs.filter(cadre_id=filters.cadre)  # already scoped: another's cadre simply yields nothing
     if filters.from_:
@@ -153,7 +154,7 @@ def _task_out(task: VisitTask) -> dict[str, Any]:
     summary="登记事件 Record an event on a cadre",
 )
 def create_event(request: HttpRequest, cadre_id: int, payload: EventIn) -> tuple[int, dict[str, Any]]:
-    user = request.auth
+    user = caller(request)
     cadre = _cadre_or_404(user, cadre_id)
     if not user.can("manage_cadres"):
         raise HttpError(403, "没有登记事件的权限")
@@ -185,7 +186,7 @@ def create_event(request: HttpRequest, cadre_id: int, payload: EventIn) -> tuple
     summary="记录走访 Record a visit",
 )
 def create_record(request: HttpRequest, task_id: int, payload: RecordIn) -> tuple[int, dict[str, Any]]:
-    user = request.auth
+    user = caller(request)
     task = task_for_user(user, task_id)
     if task is None:
         raise HttpError(404, "Not Found")

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from django.conf import settings
+from django.conf import Settings, settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
@@ -109,7 +109,8 @@ BUILTIN_SENDERS: dict[str, type] = {
 
 def email_configured() -> bool:
     # Django's EMAIL_HOST defaults to "localhost"; only an explicit setting means mail is wanted.
-    return settings.is_overridden("EMAIL_HOST") and bool(settings.EMAIL_HOST)
+    # The lazy `settings` hands is_overridden on to the Settings it wraps; the stubs only know the latter.
+    return cast(Settings, settings).is_overridden("EMAIL_HOST") and bool(settings.EMAIL_HOST)
 
 
 def configured_senders() -> dict[str, Sender]:
@@ -120,7 +121,7 @@ def configured_senders() -> dict[str, Sender]:
         options.setdefault(Channel.EMAIL.value, {})
     else:
         options.pop(Channel.EMAIL.value, None)
-    channels = {channel: {} for channel in classes if channel not in BUILTIN_SENDERS}
+    channels: dict[str, dict] = {channel: {} for channel in classes if channel not in BUILTIN_SENDERS}
     channels.update(options)
     found: dict[str, Sender] = {IN_APP: InAppSender()}
     for channel, kwargs in channels.items():

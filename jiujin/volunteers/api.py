@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from jiujin.accounts.models import User
+from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.services import get_cadre_for_user
@@ -69,7 +70,7 @@ class VolunteerPage(Schema):
 
 @router.get("/volunteers", response={200: VolunteerPage, 404: Detail}, summary="志愿者 List volunteers")
 def list_volunteers(request: HttpRequest, filters: Query[VolunteerFilters]) -> dict[str, Any]:
-    user = request.auth
+    user = caller(request)
     community = _or_404(selectors.community_for_user, user, filters.community)
     qs = selectors.volunteer_list(user, community=community, active=filters.active)
     start = (filters.page - 1) * PAGE_SIZE
@@ -134,7 +135,7 @@ class PairingEndIn(Schema):
 
 @router.get("/pairings", response=PairingPage, summary="一助一结对 List pairings")
 def list_pairings(request: HttpRequest, filters: Query[PairingFilters]) -> dict[str, Any]:
-    qs = selectors.pairings_for(request.auth).select_related("cadre", "volunteer")
+    qs = selectors.pairings_for(caller(request)).select_related("cadre", "volunteer")
     if filters.cadre is not None:
         qs = qs.filter(cadre_id=filters.cadre)  # already scoped: another's cadre simply yields nothing
     if filters.active is not None:
@@ -164,7 +165,7 @@ def _pairing_out(p: Pairing) -> dict[str, Any]:
     summary="结对 Pair a cadre with a volunteer",
 )
 def create_pairing(request: HttpRequest, payload: PairingIn) -> tuple[int, dict[str, Any]]:
-    user = request.auth
+    user = caller(request)
     cadre = _or_404(get_cadre_for_user, user, payload.cadre)
     if selectors.is_volunteer(user):
         raise HttpError(404, "Not Found")  # a volunteer sees no registry: no volunteer is "in scope"
@@ -189,7 +190,7 @@ def create_pairing(request: HttpRequest, payload: PairingIn) -> tuple[int, dict[
     summary="结束结对 End a pairing",
 )
 def end_pairing(request: HttpRequest, pairing_id: int, payload: PairingEndIn) -> dict[str, Any]:
-    user = request.auth
+    user = caller(request)
     pairing = _or_404(selectors.pairing_for_user, user, pairing_id)
     if not user.can("manage_cadres"):
         raise HttpError(403, "没有管理结对的权限")
@@ -228,7 +229,7 @@ class ContactOut(Schema):
     summary="联系记录 Contacts",
 )
 def list_contacts(request: HttpRequest, pairing_id: int) -> list[dict[str, Any]]:
-    pairing = _or_404(selectors.pairing_for_user, request.auth, pairing_id)
+    pairing = _or_404(selectors.pairing_for_user, caller(request), pairing_id)
     return [_contact_out(c) for c in selectors.contacts_of(pairing)]
 
 
@@ -238,7 +239,7 @@ def list_contacts(request: HttpRequest, pairing_id: int) -> list[dict[str, Any]]
     summary="记录联系 Log a contact",
 )
 def create_contact(request: HttpRequest, pairing_id: int, payload: ContactIn) -> tuple[int, dict[str, Any]]:
-    user = request.auth
+    user = caller(request)
     pairing = _or_404(selectors.pairing_for_user, user, pairing_id)
     # The paired volunteer logs their own contacts; a worker who manages cadres may log one for them.
     if pairing.volunteer.user_id != user.pk and not user.can("manage_cadres"):

@@ -68,7 +68,7 @@ class LoginForm(forms.Form):
         return username
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if data.get("password"):
             try:
                 validate_password(data["password"], User(username=data.get("username", "")))

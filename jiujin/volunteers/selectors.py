@@ -7,7 +7,7 @@ the cadres currently paired with them). Out of scope is `None`/404, exactly like
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -19,6 +19,9 @@ from jiujin.orgs.models import OrgUnit
 
 from .matching import building_of, needs_of
 from .models import ContactLog, Pairing, Volunteer
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SUGGESTION_LIMIT = 8
 ATTENTION_LIMIT = 200
@@ -48,7 +51,11 @@ def volunteers_for(user: User) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(community__in=staff_communities(user).values("pk"))
 
 
-def with_load(qs: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
+class _Load(TypedDict):
+    load: int
+
+
+def with_load(qs: QuerySet[Volunteer]) -> QuerySet[WithAnnotations[Volunteer, _Load]]:
     """Annotate `load`: how many cadres each volunteer is currently paired with (one correlated count)."""
     active = (
         Pairing.objects.filter(volunteer=OuterRef("pk"), ended_on__isnull=True)

@@ -9,10 +9,11 @@ Rule breaks on input raise `ValidationError` (a form error / 422); acting on a c
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from jiujin.accounts.models import Role, User
@@ -93,16 +94,20 @@ def volunteer_update(*, actor: Actor, volunteer: Volunteer, values: dict[str, An
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
-        detail=f"修改志愿者 {volunteer.name}：{'、'.join(str(Volunteer._meta.get_field(f).verbose_name) for f in changed)}",
+        detail=f"修改志愿者 {volunteer.name}：{'、'.join(_verbose_name(f) for f in changed)}",
     )
     return fields
+
+
+def _verbose_name(name: str) -> str:
+    return str(cast(Field, Volunteer._meta.get_field(name)).verbose_name)  # a form field: a concrete column
 
 
 def _sync_login(volunteer: Volunteer, changed: list[str]) -> None:
     user = volunteer.user
     if user is None:
         return
-    updates = {}
+    updates: dict[str, Any] = {}
     if "active" in changed:
         updates["is_active"] = volunteer.active
     if "community" in changed:

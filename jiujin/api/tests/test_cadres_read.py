@@ -119,7 +119,7 @@ def test_it_lists_in_a_constant_number_of_queries(cast, tree, api_as, django_ass
         FamilyContactFactory(cadre=cadre)
     api = api_as(cast.street)  # lacks view_sensitive: the permission lookup is counted too
 
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         page = listing(api)
 
     assert page["count"] == rows

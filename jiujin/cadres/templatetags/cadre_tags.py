@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -35,7 +37,7 @@ def cn_date(value: date | None) -> str:
 
 
 @register.filter
-def or_blank(value: object) -> str:
+def or_blank(value: Any) -> str:
     """The value, or a muted 未填写 so empty facts are visible as gaps, not as nothing."""
     if value in (None, ""):
         return mark_safe('<span class="muted">未填写</span>')
@@ -50,6 +52,6 @@ def field_labels(changes: dict) -> str:
 
 def _label(name: str) -> str:
     try:
-        return str(Cadre._meta.get_field(name).verbose_name)
+        return str(cast(Field, Cadre._meta.get_field(name)).verbose_name)
     except FieldDoesNotExist:
         return name

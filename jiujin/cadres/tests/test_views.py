@@ -189,7 +189,7 @@ def test_the_list_uses_a_constant_number_of_queries(
         FamilyContactFactory(cadre=cadre)
         cadre.tags.add(*_tags("书法", "象棋"))
     client = client_for(cast.community_a)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(LIST)
     assert len(listed(response)) == rows
 
@@ -386,7 +386,7 @@ def test_the_detail_uses_a_constant_number_of_queries(
         FamilyContactFactory(cadre=cadre_a, name=f"家属{n}")
     cadre_a.tags.add(*_tags("书法", "象棋", "太极拳"))
     client = client_for(cast.community_a)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(detail_url(cadre_a)).status_code == 200
 
 

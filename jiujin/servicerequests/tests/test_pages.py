@@ -149,11 +149,11 @@ def test_the_board_and_list_take_constant_queries(
             if i % 3 == 2:
                 move(cast.community_a, request, "dispatched", assignee=None)
                 move(cast.community_a, request, "arrived")
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(12):
             assert client.get("/requests/board/").status_code == 200
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             assert client.get("/requests/?overdue=false").status_code == 200
-        with django_assert_max_num_queries(9):
+        with django_assert_max_num_queries(10):
             assert client.get("/requests/mine/").status_code == 200
 
 

@@ -110,7 +110,7 @@ def test_it_lists_in_constant_queries(
     for cadre in make_cadres(n, tree.community_a, cast.community_a):
         make_task(cadre, TODAY)
     api = api_as(cast.community_a)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert api.get("/visit-tasks").json()["count"] == n
 
 

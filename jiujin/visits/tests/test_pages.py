@@ -97,7 +97,7 @@ def test_it_renders_the_agenda_in_constant_queries(
     for i, cadre in enumerate(make_cadres(n, tree.community_a, cast.community_a)):
         make_task(cadre, TODAY + timedelta(days=i % 9 - 3))
     client = client_for(cast.community_a)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         page = client.get("/visits/").content.decode()
     assert page.count('class="button record"') == n
 
@@ -229,7 +229,7 @@ def test_it_renders_the_calendar_in_constant_queries(
     for i, cadre in enumerate(make_cadres(n, tree.community_a, cast.community_a)):
         make_task(cadre, TODAY + timedelta(days=i % 7))
     client = client_for(cast.community_a)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         page = client.get("/visits/calendar/?month=2026-09").content.decode()
     counts = re.findall(r'class="due-count"[^>]*>(\d+)项<', page)
     assert sum(map(int, counts)) == n
@@ -399,5 +399,5 @@ def test_it_renders_a_cadres_visits_in_constant_queries(
         )
         make_record(task, TODAY - timedelta(days=i))
     client = client_for(cast.community_a)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(f"/visits/cadres/{cadre_a.pk}/").status_code == 200

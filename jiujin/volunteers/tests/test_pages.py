@@ -74,7 +74,7 @@ def test_it_pins_the_list_queries(
 ) -> None:
     client = client_for(cast.street)
     volunteers_in(tree.community_a, 3)
-    with django_assert_max_num_queries(9) as few:
+    with django_assert_max_num_queries(10) as few:
         assert client.get("/volunteers/?active=all").status_code == 200
     volunteers_in(tree.community_b, 27)
     with django_assert_max_num_queries(len(few.captured_queries)):

@@ -22,7 +22,8 @@ from jiujin.orgs.models import OrgUnit
 from .models import TaskKind, TaskStatus, VisitRecord, VisitTask
 
 # The agenda shows what is owed soon; later tasks appear as the generator's window moves on.
-AGENDA_LIMIT = 300
+# A phone shows the earliest hundred; the ledger export and the stats pages cover the rest.
+AGENDA_LIMIT = 100
 OVERDUE_LIST_LIMIT = 200
 SUPERVISOR_ROLES = {Role.ADMIN, Role.CITY, Role.DISTRICT, Role.STREET}
 
@@ -55,6 +56,7 @@ class Agenda:
     today: list[VisitTask] = field(default_factory=list)
     this_week: list[VisitTask] = field(default_factory=list)
     later: list[VisitTask] = field(default_factory=list)
+    truncated: bool = False  # more pending tasks than AGENDA_LIMIT
 
     @property
     def sections(self) -> list[tuple[str, str, list[VisitTask]]]:
@@ -90,6 +92,7 @@ def agenda_for(user: User, *, today: date) -> Agenda:
     agenda = Agenda()
     for task in tasks:
         agenda_bucket(agenda, task, today=today, week_end=week_end).append(task)
+    agenda.truncated = agenda.total >= AGENDA_LIMIT
     return agenda
 
 

@@ -401,3 +401,15 @@ def test_it_renders_a_cadres_visits_in_constant_queries(
     client = client_for(cast.community_a)
     with django_assert_max_num_queries(11):
         assert client.get(f"/visits/cadres/{cadre_a.pk}/").status_code == 200
+
+
+def test_it_says_when_the_agenda_shows_only_the_earliest_tasks(client_for, cast, cadre_a, monkeypatch):
+    from jiujin.visits import selectors
+
+    monkeypatch.setattr(selectors, "AGENDA_LIMIT", 2)
+    for days in (1, 2, 3):
+        make_task(cadre_a, TODAY + timedelta(days=days), title=f"任务{days}")
+    with time_machine.travel(NOW):
+        page = client_for(cast.community_a).get("/visits/").content.decode()
+    assert "任务1" in page and "任务3" not in page
+    assert "只列出最早到期的 2 项" in page

@@ -112,6 +112,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Servers run on SSDs; PostgreSQL's default cost (4.0) assumes spinning disks and makes the planner walk
+    # the wrong index for a community's list (180 ms instead of 3 ms at 100,000 cadres per community).
+    _page_cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={_page_cost}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -264,7 +264,8 @@ class Cadre(models.Model):
         verbose_name_plural = "老干部"
         ordering = ["name_pinyin", "id"]
         indexes = [
-            models.Index(fields=["community", "status", "name_pinyin"], name="cadre_comm_status_py"),
+            # The list's display order within a community, so paging never sorts the whole community.
+            models.Index(fields=["community", "status", "name_pinyin", "id"], name="cadre_comm_status_py_id"),
             models.Index(
                 fields=["birthday_calendar", "lunar_month", "lunar_day"], name="cadre_lunar_birthday"
             ),

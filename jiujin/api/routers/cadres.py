@@ -19,6 +19,7 @@ from jiujin.cadres.filters import CadreFilterForm
 from jiujin.cadres.models import Cadre, CadreQuerySet
 from jiujin.cadres.services import cadre_create, cadre_record_view, cadre_update, get_cadre_for_user, snapshot
 from jiujin.core.paging import CappedPaginator
+from jiujin.volunteers.selectors import is_volunteer
 
 router = Router(tags=["cadres 老干部"])
 
@@ -80,8 +81,14 @@ def update_cadre(request: HttpRequest, cadre_id: int, payload: CadreIn) -> dict[
     return cadre_detail(_load(user, cadre.pk), Reveal.for_detail(user))
 
 
+def _registry(user: User) -> CadreQuerySet:
+    """The registry as the caller may read it. Volunteers reach their paired cadres through /pairings only,
+    as on the pages: the registry record (ID number, health, family) is for staff (least privilege)."""
+    return Cadre.objects.none() if is_volunteer(user) else Cadre.objects.for_user(user)
+
+
 def _filtered(user: User, filters: CadreFilters) -> CadreQuerySet:
-    qs = Cadre.objects.for_user(user)
+    qs = _registry(user)
     form = CadreFilterForm(filters.model_dump(exclude_none=True, exclude={"community", "page"}), user=user)
     if not form.is_valid():
         if set(form.errors) <= LOOKUP_FILTERS:
@@ -96,6 +103,8 @@ def _filtered(user: User, filters: CadreFilters) -> CadreQuerySet:
 
 def _load(user: User, cadre_id: int) -> Cadre:
     try:
+        if is_volunteer(user):
+            raise Http404
         cadre = get_cadre_for_user(user, cadre_id)
     except Http404:
         # The same answer for missing and out of scope, whatever DEBUG says.

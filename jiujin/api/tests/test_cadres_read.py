@@ -187,3 +187,19 @@ def test_it_hides_a_missing_cadre_the_same_way_with_debug_on(cast, cadre_a, api_
     settings.DEBUG = True
 
     assert api_as(cast.community_b).get(f"/cadres/{cadre_a.pk}").json() == {"detail": "Not Found"}
+
+
+def test_it_keeps_a_paired_volunteer_out_of_the_registry(cast, tree, cadre_a, api_as):
+    from datetime import date
+
+    from jiujin.volunteers.models import Pairing, Volunteer
+
+    volunteer = Volunteer.objects.create(
+        name="小李", phone="13900000001", community=tree.community_a, user=cast.volunteer
+    )
+    Pairing.objects.create(cadre=cadre_a, volunteer=volunteer, started_on=date(2026, 1, 1))
+    api = api_as(cast.volunteer)
+
+    assert listing(api) == EMPTY
+    assert api.get(f"/cadres/{cadre_a.pk}").status_code == 404
+    assert api.get("/pairings").json()["count"] == 1

@@ -10,7 +10,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from .models import EventKind, VisitRecord
+from jiujin.lib.calendar import holiday_occurrences
+from jiujin.orgs.models import OrgUnit
+
+from .models import Audience, Calendar, EventKind, HolidayRule, VisitRecord, VisitSettings
 
 GIFT_CHIPS = ["米面油", "水果", "鲜花", "蛋糕"]
 # A ledger of more than a year is a different report; keep exports and stats to a bounded period.
@@ -138,3 +141,96 @@ class PeriodForm(forms.Form):
         if self.is_valid():
             return self.cleaned_data["start"], self.cleaned_data["end"]
         return month_bounds(self.today)
+
+
+# ---------------------------------------------------------------- visit rules
+
+MILESTONE_MIN, MILESTONE_MAX = 1, 150
+
+
+class HolidayRuleForm(forms.ModelForm):
+    """A holiday rule of one unit; a code an ancestor uses overrides that ancestor's rule below this unit."""
+
+    class Meta:
+        model = HolidayRule
+        fields = [
+            *("code", "name", "calendar", "month", "day", "audience", "min_age"),
+            *("window_days", "priority", "enabled"),
+        ]
+        widgets = {"calendar": forms.RadioSelect}
+        help_texts = {
+            "code": "英文字母、数字或连字符；与上级规则代码相同即覆盖上级规则",
+            "min_age": "对象为“年满N岁”时填写",
+            "enabled": "不勾选即在本单位及下级停用该节日",
+        }
+        error_messages = {
+            "code": {"invalid": "代码只能包含英文字母、数字、下划线和连字符"},
+        }
+
+    def __init__(self, *args: Any, unit: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        if self.instance.pk:
+            # The code is the rule's identity in the tree; a different code is a different rule.
+            self.fields["code"].disabled = True
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        taken = HolidayRule.objects.filter(org_unit=self.unit, code=code).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("本单位已有该代码的规则，请直接修改那条规则")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        calendar, month, day = data.get("calendar"), data.get("month"), data.get("day")
+        if calendar and month is not None and day is not None:
+            error = holiday_date_error(calendar, month, day)
+            if error:
+                self.add_error("day", error)
+        if data.get("audience") == Audience.AGED and not data.get("min_age"):
+            self.add_error("min_age", "对象为“年满N岁”时请填写年龄下限")
+        return data
+
+
+def holiday_date_error(calendar: str, month: int, day: int) -> str | None:
+    """A Chinese message when the month/day is no date of its calendar (the calendar module's own checks)."""
+    try:
+        holiday_occurrences(calendar, month, day, date(2000, 1, 1), date(2000, 1, 1))
+    except ValueError:
+        if calendar == Calendar.LUNAR:
+            return "农历月份应为 1–12，日期应为 1–30"
+        return f"公历没有 {month} 月 {day} 日"
+    return None
+
+
+class VisitSettingsForm(forms.ModelForm):
+    class Meta:
+        model = VisitSettings
+        fields = [
+            *("milestones", "every_year_after", "nominal_age", "milestone_gift", "birthday_window_days"),
+            *("hospital_days", "family_event_days", "special_days", "condolence_days"),
+        ]
+        help_texts = {
+            "milestones": "用逗号分隔，如 70,75,80,85,90,95,100",
+            "nominal_age": "不勾选按周岁计算",
+        }
+
+    def clean_milestones(self) -> str:
+        text = self.cleaned_data["milestones"].replace("，", ",").replace("、", ",")
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if not parts:
+            raise forms.ValidationError("请至少填写一个祝寿年龄")
+        bad = [p for p in parts if not p.isdigit() or not MILESTONE_MIN <= int(p) <= MILESTONE_MAX]
+        if bad:
+            raise forms.ValidationError(
+                f"祝寿年龄应为 {MILESTONE_MIN}–{MILESTONE_MAX} 的整数，用逗号分隔：{'、'.join(bad)} 不对"
+            )
+        return ",".join(str(n) for n in sorted({int(p) for p in parts}))
+
+    def clean_every_year_after(self) -> int:
+        age = self.cleaned_data["every_year_after"]
+        if not MILESTONE_MIN <= age <= MILESTONE_MAX:
+            raise forms.ValidationError(f"应为 {MILESTONE_MIN}–{MILESTONE_MAX} 的整数")
+        return age

@@ -19,7 +19,19 @@ from jiujin.cadres.models import Cadre
 from jiujin.lib.calendar import HOLIDAY_NAMES, HOLIDAYS, holiday_occurrences, lunar_label
 from jiujin.orgs.models import OrgUnit
 
-from .models import TaskKind, TaskStatus, VisitRecord, VisitTask
+from .models import (
+    Audience,
+    Calendar,
+    Channel,
+    HolidayRule,
+    Notification,
+    TaskKind,
+    TaskStatus,
+    VisitRecord,
+    VisitSettings,
+    VisitTask,
+)
+from .rules import HolidaySpec, effective_rules, milestone_ages
 
 # The agenda shows what is owed soon; later tasks appear as the generator's window moves on.
 # A phone shows the earliest hundred; the ledger export and the stats pages cover the rest.
@@ -261,3 +273,117 @@ def ledger_records(user: User, start: date, end: date) -> QuerySet[VisitRecord]:
         .select_related("task__cadre__community")
         .order_by("visited_on", "id")
     )
+
+
+# ---------------------------------------------------------------- visit rules
+
+# Far enough ahead to reach every yearly holiday (a lunar one may be ~384 days away).
+NEXT_DUE_HORIZON = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One holiday as it applies at a unit, with where it comes from and when it is next due."""
+
+    spec: HolidaySpec
+    source: str  # "本单位设置" / "继承自 黄州区" / "系统默认"
+    own: HolidayRule | None  # the unit's own rule for this code (editable there), enabled or not
+    enabled: bool
+    next_due: date | None
+    next_lunar: str
+    window_start: date | None
+
+    @property
+    def audience_label(self) -> str:
+        label = Audience(self.spec.audience).label
+        return label.replace("N", str(self.spec.min_age)) if self.spec.min_age else label
+
+    @property
+    def calendar_label(self) -> str:
+        return Calendar(self.spec.calendar).label
+
+
+@dataclass(frozen=True)
+class RulesView:
+    rows: list[RuleRow]
+    settings: VisitSettings
+    settings_source: str
+    milestones: tuple[int, ...]
+
+
+def rules_unit_for(user: User, code: str | None) -> OrgUnit | None:
+    """The unit whose rules the page shows: `?unit=CODE` within the user's scope, else the user's own unit
+    (the top unit for an admin without one). None when out of scope or missing."""
+    units = OrgUnit.objects.for_user(user)
+    if code:
+        return units.filter(code=code).first()
+    if user.org_unit_id is not None:
+        return units.filter(pk=user.org_unit_id).first()
+    return units.filter(parent__isnull=True).order_by("code").first()
+
+
+def rules_view(unit: OrgUnit, *, today: date) -> RulesView:
+    rules = effective_rules(unit)
+    own = {r.code: r for r in HolidayRule.objects.filter(org_unit=unit)}
+    source_ids = {s.unit_id for s in rules.holidays if s.unit_id} | {rules.settings.org_unit_id or 0}
+    names = {u.pk: u.name for u in OrgUnit.objects.filter(pk__in=source_ids).only("name")}
+
+    def source(unit_id: int | None) -> str:
+        if unit_id is None:
+            return "系统默认"
+        return "本单位设置" if unit_id == unit.pk else f"继承自 {names.get(unit_id, '上级')}"
+
+    rows = [_rule_row(spec, source(spec.unit_id), own.get(spec.code), today) for spec in rules.holidays]
+    shown = {spec.code for spec in rules.holidays}
+    # A rule switched off here is no longer effective, but it must stay visible to be switched on again.
+    rows += [
+        _rule_row(HolidaySpec.from_rule(r), "本单位设置", r, today, enabled=False)
+        for r in own.values()
+        if r.code not in shown
+    ]
+    rows.sort(key=lambda row: (not row.enabled, row.next_due or date.max, row.spec.code))
+    return RulesView(
+        rows=rows,
+        settings=rules.settings,
+        settings_source=source(rules.settings.org_unit_id),
+        milestones=milestone_ages(rules.settings),
+    )
+
+
+def _rule_row(
+    spec: HolidaySpec, source: str, own: HolidayRule | None, today: date, *, enabled: bool = True
+) -> RuleRow:
+    upcoming = holiday_occurrences(spec.calendar, spec.month, spec.day, today, today + NEXT_DUE_HORIZON)
+    nxt = upcoming[0] if upcoming else None
+    return RuleRow(
+        spec=spec,
+        source=source,
+        own=own,
+        enabled=enabled,
+        next_due=nxt.due if nxt else None,
+        next_lunar=nxt.lunar_label if nxt else "",
+        window_start=nxt.due - timedelta(days=spec.window_days) if nxt else None,
+    )
+
+
+def rule_for_user(user: User, pk: int) -> HolidayRule | None:
+    return (
+        HolidayRule.objects.filter(pk=pk, org_unit__in=OrgUnit.objects.for_user(user))
+        .select_related("org_unit")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------- in-app reminders
+
+
+def in_app_notifications(user: User) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(user=user, channel=Channel.IN_APP)
+        .only("subject", "body", "created_at", "read_at")
+        .order_by("-created_at", "-id")
+    )
+
+
+def unread_count(user: User) -> int:
+    return in_app_notifications(user).filter(read_at__isnull=True).count()

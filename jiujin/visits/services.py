@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache, partial, reduce
 from operator import or_
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -42,11 +43,13 @@ from jiujin.lib.calendar import (
     lunar_label,
     solar_birthday_occurrences,
 )
+from jiujin.orgs.models import OrgUnit
 
 from . import senders as senders_module
 from .models import (
     CadreEvent,
     EventKind,
+    HolidayRule,
     Notification,
     TaskKind,
     TaskStatus,
@@ -64,6 +67,9 @@ from .rules import (
     scopes_q,
     settings_scopes,
 )
+
+if TYPE_CHECKING:
+    from jiujin.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -661,4 +667,62 @@ def notifications_retry(*, notification: Notification) -> None:
     """Give a notification that stopped retrying another round (e.g. after fixing the gateway)."""
     Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(
         attempts=0, next_attempt_at=None, claimed_until=None
+    )
+
+
+# --- Visit rules and in-app reminders (pages) -----------------------------------------------------------
+
+HOLIDAY_RULE_FIELDS = (
+    *("name", "calendar", "month", "day", "audience", "min_age", "window_days", "priority", "enabled"),
+)
+VISIT_SETTINGS_FIELDS = (
+    *("milestones", "every_year_after", "nominal_age", "milestone_gift", "birthday_window_days"),
+    *("hospital_days", "family_event_days", "special_days", "condolence_days"),
+)
+
+
+@transaction.atomic
+def holiday_rule_save(
+    *, unit: OrgUnit, values: Mapping[str, Any], rule: HolidayRule | None = None
+) -> HolidayRule:
+    """Create a rule at `unit` (same code as an ancestor's = override it below `unit`) or update one of its
+    own; the code of an existing rule stays. Tasks already generated keep their dates."""
+    if rule is None:
+        rule = HolidayRule(org_unit=unit, code=values["code"])
+        for name in HOLIDAY_RULE_FIELDS:
+            setattr(rule, name, values[name])
+        rule.save()
+        return rule
+    if rule.org_unit_id != unit.pk:
+        raise ValueError("a rule is changed only at the unit that set it")
+    for name in HOLIDAY_RULE_FIELDS:
+        setattr(rule, name, values[name])
+    rule.save(update_fields=list(HOLIDAY_RULE_FIELDS))
+    return rule
+
+
+@transaction.atomic
+def holiday_rule_delete(*, rule: HolidayRule) -> None:
+    """Remove a unit's rule: the ancestor's rule with that code (or the default) applies there again."""
+    rule.delete()
+
+
+@transaction.atomic
+def visit_settings_save(*, unit: OrgUnit, values: Mapping[str, Any]) -> VisitSettings:
+    """The unit's own birthday/event settings, created on first save (until then an ancestor's apply)."""
+    row, created = VisitSettings.objects.select_for_update().get_or_create(
+        org_unit=unit, defaults={name: values[name] for name in VISIT_SETTINGS_FIELDS}
+    )
+    if not created:
+        for name in VISIT_SETTINGS_FIELDS:
+            setattr(row, name, values[name])
+        row.save(update_fields=list(VISIT_SETTINGS_FIELDS))
+    return row
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User) -> int:
+    """Mark all of the user's unread in-app reminders read; returns how many."""
+    return Notification.objects.filter(user=user, channel=senders_module.IN_APP, read_at__isnull=True).update(
+        read_at=timezone.now()
     )

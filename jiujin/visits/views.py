@@ -13,25 +13,44 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiujin.accounts.models import User
+from jiujin.accounts.models import Role, User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
 from jiujin.core.http import AuthedRequest
 from jiujin.lib.calendar import lunar_label
-from jiujin.orgs.models import OrgUnit
+from jiujin.orgs.models import OrgLevel, OrgUnit
 
 from . import selectors
 from .exports import ledger_filename, write_ledger
-from .forms import GIFT_CHIPS, CadreEventForm, PeriodForm, VisitRecordForm
-from .models import EventKind, TaskStatus, VisitOutcome, VisitTask
-from .services import TaskAlreadyDone, TaskNotOpen, cadre_event_record, visit_task_complete
+from .forms import (
+    GIFT_CHIPS,
+    CadreEventForm,
+    HolidayRuleForm,
+    PeriodForm,
+    VisitRecordForm,
+    VisitSettingsForm,
+)
+from .models import EventKind, HolidayRule, TaskStatus, VisitOutcome, VisitTask
+from .rules import effective_rules
+from .services import (
+    TaskAlreadyDone,
+    TaskNotOpen,
+    cadre_event_record,
+    holiday_rule_delete,
+    holiday_rule_save,
+    notifications_mark_read,
+    visit_settings_save,
+    visit_task_complete,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALREADY_DONE = "该任务已由他人完成"
@@ -248,3 +267,152 @@ def _event_message(event: Any) -> str:
     count = event.tasks.count()
     follow = f"，已生成 {count} 项走访任务" if count else ""
     return f"已登记{event.get_kind_display()}（{date.isoformat(event.date)}）{follow}"
+
+
+# ---------------------------------------------------------------- visit rules
+
+READ_ONLY = "只有本单位有“新增和修改老干部信息”权限的人员可以修改走访规则"
+
+
+def _rules_unit(request: AuthedRequest) -> OrgUnit:
+    if request.user.role == Role.VOLUNTEER:
+        raise PermissionDenied("志愿者不能查看走访规则")
+    unit = selectors.rules_unit_for(request.user, request.GET.get("unit"))
+    if unit is None:
+        raise Http404("没有找到该单位")
+    return unit
+
+
+def can_edit_rules(user: User, unit: OrgUnit) -> bool:
+    """Admins edit any unit; others edit their own unit's rules, from the district down."""
+    if user.sees_everything:
+        return True
+    return user.can("manage_cadres") and unit.pk == user.org_unit_id and unit.level != OrgLevel.CITY
+
+
+def _require_edit(request: AuthedRequest, unit: OrgUnit) -> None:
+    if not can_edit_rules(request.user, unit):
+        raise PermissionDenied(READ_ONLY)
+
+
+def _rules_url(unit: OrgUnit) -> str:
+    return f"{reverse('visits:rules')}?unit={unit.code}"
+
+
+@login_required
+@require_GET
+def rules(request: AuthedRequest) -> HttpResponse:
+    unit = _rules_unit(request)
+    context = {
+        "unit": unit,
+        "view": selectors.rules_view(unit, today=timezone.localdate()),
+        "can_edit": can_edit_rules(request.user, unit),
+        "children": unit.children.order_by("code").only("code", "name"),
+    }
+    return render(request, "visits/rules.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_new(request: AuthedRequest) -> HttpResponse:
+    unit = _rules_unit(request)
+    _require_edit(request, unit)
+    form = HolidayRuleForm(request.POST or None, unit=unit, initial=_override_initial(unit, request.GET))
+    return _rule_form(request, unit, form, rule=None)
+
+
+def _override_initial(unit: OrgUnit, query: Any) -> dict[str, Any]:
+    """`?code=X` pre-fills the form with the rule in effect for X, so overriding is changing a value."""
+    code = query.get("code")
+    spec = next((s for s in effective_rules(unit).holidays if s.code == code), None)
+    if spec is None:
+        return {}
+    fields = ("code", "name", "calendar", "month", "day", "audience", "min_age", "window_days", "priority")
+    return {name: getattr(spec, name) for name in fields} | {"enabled": True}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    rule = _rule_or_404(request, pk)
+    form = HolidayRuleForm(request.POST or None, instance=rule, unit=rule.org_unit)
+    return _rule_form(request, rule.org_unit, form, rule=rule)
+
+
+def _rule_or_404(request: AuthedRequest, pk: int) -> HolidayRule:
+    if request.user.role == Role.VOLUNTEER:
+        raise PermissionDenied("志愿者不能查看走访规则")
+    rule = selectors.rule_for_user(request.user, pk)
+    if rule is None:
+        raise Http404("没有找到该规则")
+    _require_edit(request, rule.org_unit)
+    return rule
+
+
+def _rule_form(
+    request: AuthedRequest, unit: OrgUnit, form: HolidayRuleForm, *, rule: HolidayRule | None
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        saved = holiday_rule_save(unit=unit, values=form.cleaned_data, rule=rule)
+        messages.success(request, f"已保存节日规则：{saved.name}")
+        return redirect(_rules_url(unit))
+    return render(request, "visits/rule_form.html", {"unit": unit, "form": form, "rule": rule})
+
+
+@login_required
+@require_POST
+def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    rule = _rule_or_404(request, pk)
+    holiday_rule_delete(rule=rule)
+    messages.success(request, f"已删除本单位的“{rule.name}”规则，上级规则（或系统默认）重新适用")
+    return redirect(_rules_url(rule.org_unit))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_edit(request: AuthedRequest) -> HttpResponse:
+    unit = _rules_unit(request)
+    _require_edit(request, unit)
+    # Editing starts from what applies here (maybe an ancestor's row, never saved by the form); the service
+    # writes this unit's own row.
+    form = VisitSettingsForm(request.POST or None, instance=effective_rules(unit).settings)
+    if request.method == "POST" and form.is_valid():
+        visit_settings_save(unit=unit, values=form.cleaned_data)
+        messages.success(request, "已保存生日和事件走访设置")
+        return redirect(_rules_url(unit))
+    return render(request, "visits/settings_form.html", {"unit": unit, "form": form})
+
+
+# ---------------------------------------------------------------- in-app reminders
+
+REMINDERS_PAGE_SIZE = 30
+
+
+@login_required
+@require_GET
+def reminders(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(selectors.in_app_notifications(request.user), REMINDERS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "visits/reminders.html", {"page": page, "items": list(page.object_list)})
+
+
+@login_required
+@require_POST
+def reminders_mark_read(request: AuthedRequest) -> HttpResponse:
+    count = notifications_mark_read(user=request.user)
+    messages.success(request, f"已将 {count} 条提醒标为已读" if count else "没有未读提醒")
+    return redirect("visits:reminders")
+
+
+@require_GET
+def reminders_badge(request: HttpRequest) -> HttpResponse:
+    """The nav's unread count, fetched by htmx after the page loads so no page pays for it.
+
+    Not behind login_required: a redirect would swap the login page into the nav; nothing is shown instead.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return HttpResponse("")
+    count = selectors.unread_count(user)  # type: ignore[arg-type]
+    return render(request, "visits/_reminders_badge.html", {"count": count})

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from jiujin.accounts.models import User
 from jiujin.cadres.models import Cadre
-from jiujin.orgs.models import PATH_SEP, OrgUnit
+from jiujin.orgs.models import OrgUnit
 from jiujin.volunteers.models import Pairing
 
 from .models import KIND_RANK, DirectoryEntry
@@ -23,18 +23,12 @@ class Resolved:
     inherited: bool
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """ "/4211/421102/" → ["/4211/", "/4211/421102/"]: the unit itself and every ancestor, top first."""
-    codes = [c for c in path.split(PATH_SEP) if c]
-    return [PATH_SEP + PATH_SEP.join(codes[: n + 1]) + PATH_SEP for n in range(len(codes))]
-
-
 def _entries_on(paths: Iterable[str]) -> QuerySet[DirectoryEntry]:
     return DirectoryEntry.objects.filter(org_unit__path__in=set(paths)).select_related("org_unit")
 
 
 def _resolve(unit: OrgUnit, entries: Iterable[DirectoryEntry]) -> list[Resolved]:
-    own_chain = set(ancestor_paths(unit.path))
+    own_chain = set(unit.chain_paths())
     winners: dict[str, DirectoryEntry] = {}
     # Shallow to deep: a deeper unit's row replaces its ancestors' row of the same key.
     for entry in sorted(entries, key=lambda e: len(e.org_unit.path)):
@@ -47,13 +41,13 @@ def _resolve(unit: OrgUnit, entries: Iterable[DirectoryEntry]) -> list[Resolved]
 
 def directory_for(unit: OrgUnit) -> list[Resolved]:
     """The effective directory of a unit (one query): its ancestors' entries overridden by its own."""
-    return _resolve(unit, _entries_on(ancestor_paths(unit.path)))
+    return _resolve(unit, _entries_on(unit.chain_paths()))
 
 
 def directories_for(units: Iterable[OrgUnit]) -> dict[int, list[Resolved]]:
     """The effective directory of many units in one query (a batch of cards over several communities)."""
     units = list(units)
-    paths = {p for u in units for p in ancestor_paths(u.path)}
+    paths = {p for u in units for p in u.chain_paths()}
     entries = list(_entries_on(paths))
     return {u.pk: _resolve(u, entries) for u in units}
 

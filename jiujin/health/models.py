@@ -257,13 +257,7 @@ class HealthCampaignQuerySet(models.QuerySet["HealthCampaign"]):
         unit = getattr(user, "org_unit", None)
         if unit is None or getattr(user, "sees_everything", False):
             return self.filter(own)
-        return self.filter(own | Q(org_unit__path__in=ancestor_paths(unit.path)))
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """'/4211/421102/421102001/' → ['/4211/', '/4211/421102/'] (strict ancestors)."""
-    codes = [c for c in path.split("/") if c]
-    return ["/" + "/".join(codes[:n]) + "/" for n in range(1, len(codes))]
+        return self.filter(own | Q(org_unit__path__in=unit.chain_paths()[:-1]))
 
 
 class HealthCampaign(models.Model):

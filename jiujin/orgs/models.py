@@ -79,6 +79,16 @@ class OrgUnit(models.Model):
         prefix = self.parent.path if self.parent else PATH_SEP
         return f"{prefix}{self.code}{PATH_SEP}"
 
+    def chain_codes(self) -> list[str]:
+        """Codes from the root down to this unit, read off the materialized path."""
+        return [code for code in self.path.split(PATH_SEP) if code]
+
+    def chain_paths(self) -> list[str]:
+        """Paths of the root, every ancestor and this unit, top first. `org_unit__path__in=` finds what the
+        units up the tree have set: rules, targets and directory entries are inherited down the tree."""
+        codes = self.chain_codes()
+        return [PATH_SEP + PATH_SEP.join(codes[: n + 1]) + PATH_SEP for n in range(len(codes))]
+
     def contains(self, other: OrgUnit) -> bool:
         return other.path.startswith(self.path)
 

@@ -20,7 +20,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import Actor, audit_record
 from jiujin.cadres.models import Cadre
-from jiujin.orgs.models import PATH_SEP, OrgUnit
+from jiujin.orgs.models import OrgUnit
 from jiujin.visits.models import VisitRecord
 from jiujin.volunteers.models import Volunteer
 
@@ -82,16 +82,11 @@ class Assignee:
 # ---------------------------------------------------------------- response targets
 
 
-def _ancestor_paths(unit: OrgUnit) -> list[str]:
-    codes = [c for c in unit.path.split(PATH_SEP) if c]
-    return [PATH_SEP + PATH_SEP.join(codes[: i + 1]) + PATH_SEP for i in range(len(codes))]
-
-
 def response_target_minutes(*, unit: OrgUnit, category: str, urgency: str) -> int:
     """The nearest unit's target up the tree (a category row beats the unit's all-category row)."""
     row = (
         ResponseTarget.objects.filter(
-            org_unit__path__in=_ancestor_paths(unit), urgency=urgency, category__in=[category, ""]
+            org_unit__path__in=unit.chain_paths(), urgency=urgency, category__in=[category, ""]
         )
         .annotate(
             depth=Length("org_unit__path"),

@@ -26,7 +26,7 @@ from django.db.models.functions import Length
 
 from jiujin.cadres.models import Category, HealthStatus, LivingArrangement, Rank
 from jiujin.lib.calendar import HOLIDAY_NAMES, HOLIDAYS, age_at
-from jiujin.orgs.models import PATH_SEP, OrgUnit
+from jiujin.orgs.models import OrgUnit
 
 from .models import Audience, HolidayRule, VisitSettings
 
@@ -90,7 +90,7 @@ class EffectiveRules:
 
 
 def effective_rules(unit: OrgUnit) -> EffectiveRules:
-    codes = [c for c in unit.path.split(PATH_SEP) if c]
+    codes = unit.chain_codes()
     rules = (
         HolidayRule.objects.filter(org_unit__code__in=codes)
         .annotate(depth=Length("org_unit__path"))

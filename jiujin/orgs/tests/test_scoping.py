@@ -32,3 +32,9 @@ def test_it_shows_a_volunteer_only_the_cadres_currently_paired_with_them(cast, t
     pairing.ended_on = date(2026, 6, 1)
     pairing.save(update_fields=["ended_on"])
     assert not Cadre.objects.for_user(cast.volunteer).exists()
+
+
+def test_it_reads_the_chain_of_units_off_the_path(tree):
+    assert tree.community_a.chain_codes() == ["4211", "421102", "421102001", "421102001001"]
+    assert tree.street.chain_paths() == ["/4211/", "/4211/421102/", "/4211/421102/421102001/"]
+    assert tree.city.chain_paths() == ["/4211/"]

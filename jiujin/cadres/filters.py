@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from jiujin.accounts.models import User
 from jiujin.orgs.models import OrgUnit
@@ -75,7 +76,7 @@ class CadreFilterForm(forms.Form):
 
     def __init__(self, data: Any = None, *, user: User, today: date | None = None) -> None:
         super().__init__(data)
-        self.today = today or date.today()
+        self.today = today or timezone.localdate()  # the office's date, not the server's UTC date
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = OrgUnit.objects.for_user(user)
 
     def apply(self, qs: CadreQuerySet) -> CadreQuerySet:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Length, Lower
+from django.utils import timezone
 
 from jiujin.lib.dates import age_on
 from jiujin.lib.pinyin import name_pinyin
@@ -296,7 +297,7 @@ class Cadre(models.Model):
         self.name_pinyin, self.name_initials = name_pinyin(self.name)
 
     def age(self, on: date | None = None) -> int:
-        return age_on(self.birth_date, on or date.today())
+        return age_on(self.birth_date, on or timezone.localdate())
 
     @property
     def lunar_birthday_display(self) -> str:

@@ -555,3 +555,11 @@ def test_pages_carry_the_security_headers(client_for: Any, cast: Any, cadre_a: C
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_edit_page_lays_out_every_form_field_once() -> None:
+    from jiujin.cadres.forms import CadreForm
+    from jiujin.cadres.views import FORM_SECTIONS
+
+    laid_out = [name for _title, names in FORM_SECTIONS for name in names]
+    assert sorted(laid_out) == sorted(CadreForm.base_fields)

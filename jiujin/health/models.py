@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from jiujin.lib.calendar import recurring_dates
+
 
 class BloodType(models.TextChoices):
     A = "A", "A型"
@@ -223,16 +225,8 @@ class MedicalRoundSchedule(models.Model):
         return f"medical:{self.pk}"
 
     def occurrences(self, start: date, end: date) -> list[date]:
-        """Dates next_date + k × step (k ≥ 0) within [start, end]."""
-        first = self.next_date
-        if first < start:
-            steps = -(-(start - first).days // self.step.days)  # ceiling division
-            first += self.step * steps
-        found = []
-        while first <= end:
-            found.append(first)
-            first += self.step
-        return found
+        """Dates next_date + k × interval (k ≥ 0) within [start, end]."""
+        return recurring_dates(start=self.next_date, every=self.every, unit=self.unit, lo=start, hi=end)
 
     def upcoming(self, today: date) -> date | None:
         if not self.active:

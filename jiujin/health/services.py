@@ -14,7 +14,7 @@ from django.utils import timezone
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import Actor, audit_record, audit_record_batch
 from jiujin.cadres.models import Cadre, CadreStatus
-from jiujin.cadres.services import cadre_record_view, diff
+from jiujin.cadres.services import CLOSED_FILE_REASONS, cadre_record_view, diff
 from jiujin.lib.calendar import lunar_label
 from jiujin.visits.models import EventKind, TaskKind, TaskStatus, VisitTask
 from jiujin.visits.services import cadre_event_record
@@ -199,9 +199,8 @@ def medical_rounds_generate(*, today: date, through: date | None = None) -> int:
 
 
 def _cancel_closed_files() -> int:
-    closed = {CadreStatus.DECEASED: "老干部已去世", CadreStatus.MOVED_OUT: "老干部已迁出"}
     cancelled = 0
-    for status, reason in closed.items():
+    for status, reason in CLOSED_FILE_REASONS.items():
         cancelled += VisitTask.objects.filter(
             kind=TaskKind.MEDICAL_ROUND, status__in=PENDING, cadre__status=status
         ).update(status=TaskStatus.CANCELLED, cancel_reason=reason)

@@ -6,8 +6,9 @@ office's rules (leap-month fallback, day 30 -> 29, Feb 29 -> Feb 28).
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from lunar_python import Lunar, LunarMonth, LunarYear, Solar
 
@@ -138,3 +139,33 @@ def _tidy(found: list[Occurrence]) -> list[Occurrence]:
     # One visit per due date, in date order.
     by_due = {occ.due: occ for occ in found}
     return [by_due[due] for due in sorted(by_due)]
+
+
+def _add_months(start: date, months: int) -> date:
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def recurring_dates(*, start: date, every: int, unit: str, lo: date, hi: date) -> list[date]:
+    """The due dates of "every N days/weeks/months from start" (unit "day", "week" or "month") falling in
+    [lo, hi]. Months keep the start's day of month (the 31st becomes the month's last day). Shared by
+    service plans and 巡诊 schedules."""
+    if hi < start or every < 1:
+        return []
+    if unit == "month":
+        k = max(0, ((lo.year - start.year) * 12 + lo.month - start.month) // every - 1)
+        found = []
+        while (due := _add_months(start, k * every)) <= hi:
+            if due >= lo:
+                found.append(due)
+            k += 1
+        return found
+    step = every * (7 if unit == "week" else 1)
+    first = max(0, -(-(lo - start).days // step))
+    due = start + timedelta(days=first * step)
+    found = []
+    while due <= hi:
+        found.append(due)
+        due += timedelta(days=step)
+    return found

@@ -7,7 +7,6 @@ occurrence = due date), and the plan's review date one more ("plan-review:<plan 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,10 +18,10 @@ from django.utils import timezone
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import Actor, audit_record
 from jiujin.cadres.models import Cadre, CadreStatus
-from jiujin.lib.calendar import lunar_label
+from jiujin.lib.calendar import lunar_label, recurring_dates
 from jiujin.visits.models import TaskKind, TaskStatus, VisitTask
 
-from .models import FrequencyUnit, PlanService, ServicePlan
+from .models import PlanService, ServicePlan
 
 HORIZON_DAYS = 14  # how far ahead services become tasks: a daily service is not 60 rows on the agenda
 REVIEW_WINDOW_DAYS = 7
@@ -45,35 +44,6 @@ class ItemValues:
 
 
 # --- Schedules ------------------------------------------------------------------------------------------
-
-
-def _add_months(start: date, months: int) -> date:
-    year, month = divmod(start.month - 1 + months, 12)
-    year, month = start.year + year, month + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
-def schedule_dates(*, start: date, every: int, unit: str, lo: date, hi: date) -> list[date]:
-    """The due dates of "every N days/weeks/months from start" falling in [lo, hi]. Months keep the start's
-    day of month (the 31st becomes the month's last day)."""
-    if hi < start or every < 1:
-        return []
-    if unit == FrequencyUnit.MONTH:
-        k = max(0, ((lo.year - start.year) * 12 + lo.month - start.month) // every - 1)
-        found = []
-        while (due := _add_months(start, k * every)) <= hi:
-            if due >= lo:
-                found.append(due)
-            k += 1
-        return found
-    step = every * (7 if unit == FrequencyUnit.WEEK else 1)
-    first = max(0, -(-(lo - start).days // step))
-    due = start + timedelta(days=first * step)
-    found = []
-    while due <= hi:
-        found.append(due)
-        due += timedelta(days=step)
-    return found
 
 
 def _window(item: PlanService) -> timedelta:
@@ -140,7 +110,7 @@ def _generate(plans: Q, *, today: date, through: date) -> int:
     rows = [
         _service_task(item, due)
         for item in items
-        for due in schedule_dates(
+        for due in recurring_dates(
             start=item.start_date, every=item.every, unit=item.unit, lo=today, hi=through
         )
     ]
@@ -178,7 +148,7 @@ def _sync_tasks(plan: ServicePlan) -> None:
             continue
         keep = {
             d.isoformat()
-            for d in schedule_dates(
+            for d in recurring_dates(
                 start=item.start_date, every=item.every, unit=item.unit, lo=today, hi=through
             )
         }

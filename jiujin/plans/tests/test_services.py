@@ -9,13 +9,13 @@ import pytest
 import time_machine
 
 from jiujin.audit.models import AuditAction, AuditEvent
+from jiujin.lib.calendar import recurring_dates
 from jiujin.plans.services import (
     ItemValues,
     plan_create,
     plan_review,
     plan_tasks_generate,
     plan_update,
-    schedule_dates,
 )
 from jiujin.visits.models import TaskKind, TaskStatus, VisitTask
 from jiujin.volunteers.models import Volunteer
@@ -28,26 +28,26 @@ pytestmark = pytest.mark.django_db
 def test_it_schedules_every_n_days_weeks_and_months() -> None:
     start = date(2026, 1, 31)
     lo, hi = date(2026, 3, 1), date(2026, 5, 31)
-    assert schedule_dates(start=start, every=1, unit="month", lo=lo, hi=hi) == [
+    assert recurring_dates(start=start, every=1, unit="month", lo=lo, hi=hi) == [
         date(2026, 3, 31),
         date(2026, 4, 30),
         date(2026, 5, 31),
     ]
-    assert schedule_dates(start=start, every=2, unit="month", lo=lo, hi=hi) == [
+    assert recurring_dates(start=start, every=2, unit="month", lo=lo, hi=hi) == [
         date(2026, 3, 31),
         date(2026, 5, 31),
     ]
-    assert schedule_dates(start=date(2026, 9, 2), every=2, unit="week", lo=TODAY, hi=date(2026, 10, 31)) == [
+    assert recurring_dates(start=date(2026, 9, 2), every=2, unit="week", lo=TODAY, hi=date(2026, 10, 31)) == [
         date(2026, 9, 30),
         date(2026, 10, 14),
         date(2026, 10, 28),
     ]
-    assert schedule_dates(start=TODAY, every=3, unit="day", lo=TODAY, hi=TODAY + timedelta(days=7)) == [
+    assert recurring_dates(start=TODAY, every=3, unit="day", lo=TODAY, hi=TODAY + timedelta(days=7)) == [
         TODAY,
         TODAY + timedelta(days=3),
         TODAY + timedelta(days=6),
     ]
-    assert schedule_dates(start=date(2027, 1, 1), every=1, unit="day", lo=TODAY, hi=date(2026, 12, 31)) == []
+    assert recurring_dates(start=date(2027, 1, 1), every=1, unit="day", lo=TODAY, hi=date(2026, 12, 31)) == []
 
 
 def make_plan(cadre: Any, user: Any, **fields: Any) -> Any:

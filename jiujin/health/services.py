@@ -17,7 +17,7 @@ from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.cadres.services import CLOSED_FILE_REASONS, cadre_record_view, diff
 from jiujin.lib.calendar import lunar_label
 from jiujin.visits.models import EventKind, TaskKind, TaskStatus, VisitTask
-from jiujin.visits.services import cadre_event_record
+from jiujin.visits.services import cadre_event_record, visit_tasks_add
 
 from .models import HealthCampaign, HealthProfile, HospitalStay, MedicalRoundSchedule
 
@@ -208,24 +208,7 @@ def _cancel_closed_files() -> int:
 
 
 def _insert_round_tasks(schedules: list[MedicalRoundSchedule], *, today: date, through: date) -> int:
-    keys = [s.rule_key for s in schedules]
-    existing = set(
-        VisitTask.objects.filter(
-            cadre_id__in={s.cadre_id for s in schedules},  # the unique key's index leads with cadre
-            rule_key__in=keys,
-            due_date__gte=today,
-            due_date__lte=through,
-        ).values_list("rule_key", "occurrence")
-    )
-    rows = [
-        _round_task(s, due)
-        for s in schedules
-        for due in s.occurrences(today, through)
-        if (s.rule_key, due.isoformat()) not in existing
-    ]
-    # ignore_conflicts: a concurrent run may have inserted the same rows since the read above.
-    VisitTask.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    return len(rows)
+    return visit_tasks_add([_round_task(s, due) for s in schedules for due in s.occurrences(today, through)])
 
 
 def _suggestion(schedule: MedicalRoundSchedule) -> str:

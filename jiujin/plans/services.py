@@ -20,6 +20,7 @@ from jiujin.audit.services import Actor, audit_record
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.lib.calendar import lunar_label, recurring_dates
 from jiujin.visits.models import TaskKind, TaskStatus, VisitTask
+from jiujin.visits.services import visit_tasks_add
 
 from .models import PlanService, ServicePlan
 
@@ -116,23 +117,7 @@ def _generate(plans: Q, *, today: date, through: date) -> int:
     ]
     reviews = ServicePlan.objects.filter(live, review_date__isnull=False, review_date__lte=through)
     rows += [_review_task(plan) for plan in reviews.select_related("cadre")]
-    return _insert_new(rows)
-
-
-def _insert_new(rows: list[VisitTask]) -> int:
-    if not rows:
-        return 0
-    existing = set(
-        VisitTask.objects.filter(
-            kind=TaskKind.PLAN_SERVICE,
-            cadre_id__in={r.cadre_id for r in rows},
-            due_date__gte=min(r.due_date for r in rows),
-        ).values_list("cadre_id", "rule_key", "occurrence")
-    )
-    new = [r for r in rows if (r.cadre_id, r.rule_key, r.occurrence) not in existing]
-    # ignore_conflicts: a concurrent run may have inserted the same key meanwhile.
-    VisitTask.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    return len(new)
+    return visit_tasks_add(rows)
 
 
 def _sync_tasks(plan: ServicePlan) -> None:

@@ -412,6 +412,25 @@ def cadre_event_record(*, actor: Actor, cadre: Cadre, kind: str, on: date, note:
     return event
 
 
+def visit_tasks_add(rows: list[VisitTask]) -> int:
+    """Insert the tasks whose (cadre, rule_key, occurrence) is not there yet; returns how many were new.
+
+    For the engines that compute their tasks in Python (巡诊 schedules, service plans)."""
+    if not rows:
+        return 0
+    existing = set(
+        VisitTask.objects.filter(
+            cadre_id__in={r.cadre_id for r in rows},  # the unique key's index leads with cadre
+            rule_key__in={r.rule_key for r in rows},
+            occurrence__in={r.occurrence for r in rows},
+        ).values_list("cadre_id", "rule_key", "occurrence")
+    )
+    new = [r for r in rows if (r.cadre_id, r.rule_key, r.occurrence) not in existing]
+    # ignore_conflicts: a concurrent run may have inserted the same key since the read above.
+    VisitTask.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    return len(new)
+
+
 def visit_tasks_cancel_scheduled(*, cadre: Cadre, reason: str) -> int:
     """A cadre who died or moved out gets no more scheduled visits (birthday, holiday, 巡诊, plan services);
     visits called for by an event stay open for the worker to close."""

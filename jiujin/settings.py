@@ -73,11 +73,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jiujin.accounts.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jiujin.core.middleware.AccessRuleMiddleware",
 ]
 
 ROOT_URLCONF = "jiujin.urls"
@@ -134,19 +136,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cadres:list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lockout (django-axes): 5 failures per user name lock it for 30 minutes.
+# Login lockout (django-axes): 5 failures for one user name from one address lock that pair for 30 minutes.
+# Keyed on both: a stranger elsewhere cannot lock a worker out, and a shared office NAT address does not
+# lock the whole office (only the name that was mistyped). Administrators unlock at /accounts/lockouts/.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_VERBOSE = False
-# Offices sit behind one NAT address: locking by IP would lock out a whole street office.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The address is REMOTE_ADDR. Behind a reverse proxy set AXES_PROXY_COUNT (e.g. 1) to take it from
+# X-Forwarded-For; otherwise all clients share the proxy's address and the lockout is per user name again.
+if _axes_proxies := int(os.environ.get("AXES_PROXY_COUNT", "0")):
+    AXES_IPWARE_PROXY_COUNT = _axes_proxies
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
+# Sessions end after 8 hours of inactivity or when the browser closes: IdleSessionMiddleware (accounts)
+# saves an active session at most once a minute, which pushes its expiry 8 hours on.
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_INTERVAL = 60  # seconds
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

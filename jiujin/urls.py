@@ -1,11 +1,10 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from jiujin.api.api import api
 from jiujin.core import views as core_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cadres:list", permanent=False)),
+    path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("jiujin.accounts.urls")),
     path("cadres/", include("jiujin.cadres.urls")),
@@ -19,3 +18,8 @@ urlpatterns = [
     path("plans/", include("jiujin.plans.urls")),
     path("api/v1/", api.urls),
 ]
+
+handler400 = "jiujin.core.views.bad_request"
+handler403 = "jiujin.core.views.permission_denied"
+handler404 = "jiujin.core.views.page_not_found"
+handler500 = "jiujin.core.views.server_error"

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 
 class Role(models.TextChoices):
@@ -112,17 +116,48 @@ class User(AbstractUser):
         )
 
 
+def api_token_days() -> int:
+    return int(getattr(settings, "JIUJIN_API_TOKEN_DAYS", 90))
+
+
+def api_token_max_days() -> int:
+    return max(int(getattr(settings, "JIUJIN_API_TOKEN_MAX_DAYS", 365)), api_token_days())
+
+
+def password_stamp(user: User) -> str:
+    """A short keyed digest of the user's password hash: it changes however the password is changed."""
+    return salted_hmac("jiujin.api-token.password", user.password, algorithm="sha256").hexdigest()[:32]
+
+
+class TokenState(models.TextChoices):
+    ACTIVE = "active", "有效"
+    EXPIRED = "expired", "已过期"
+    REVOKED = "revoked", "已撤销"
+    STALE = "stale", "密码已更改，已失效"
+    INACTIVE = "inactive", "账号已停用"
+
+
 class ApiToken(models.Model):
-    """A bearer token for /api/v1/. Only its SHA-256 is stored."""
+    """A bearer token for /api/v1/. Only its SHA-256 is stored.
+
+    It authenticates only while unrevoked, unexpired, its user active and the user's password unchanged
+    since it was issued (`password_stamp`): that last check covers every way a password changes, including
+    `jiujin changepassword` and direct `set_password()` calls that never reach a service.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=100, blank=True, default="")
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    password_stamp = models.CharField(max_length=32, default="", editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("到期时间")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "API令牌"
         verbose_name_plural = "API令牌"
+        indexes = [models.Index(fields=["user", "revoked_at", "expires_at"], name="apitoken_user_live")]
 
     def __str__(self) -> str:
         return f"{self.user} 的令牌（{self.created_at:%Y-%m-%d}）"
@@ -132,6 +167,30 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, *, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+        """Create one token row; `accounts.services.api_token_issue` adds the per-user cap and purge."""
         key = secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, key_hash=cls.hash_key(key)), key
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=cls.hash_key(key),
+            password_stamp=password_stamp(user),
+            expires_at=timezone.now() + timedelta(days=days or api_token_days()),
+        )
+        return token, key
+
+    def state(self, now: datetime | None = None) -> TokenState:
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return TokenState.REVOKED
+        if self.expires_at <= now:
+            return TokenState.EXPIRED
+        if not self.user.is_active:
+            return TokenState.INACTIVE
+        if not constant_time_compare(self.password_stamp, password_stamp(self.user)):
+            return TokenState.STALE
+        return TokenState.ACTIVE
+
+    @property
+    def state_label(self) -> str:
+        return self.state().label

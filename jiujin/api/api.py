@@ -1,11 +1,14 @@
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from jiujin.api.auth import BearerToken
 from jiujin.api.routers import auth, cadres, orgs
+from jiujin.core.access import enforce_api_rules
+from jiujin.core.views import record_denied
 from jiujin.directory.api import router as directory_router
 from jiujin.health.api import router as health_router
 from jiujin.plans.api import router as plans_router
@@ -39,6 +42,24 @@ api.add_router("/", directory_router)
 api.add_router("/", servicerequests_router)
 api.add_router("/", health_router)
 api.add_router("/", plans_router)
+# Last: every operation registered above now runs only under its declared rule (fails closed without one).
+enforce_api_rules(api)
+
+
+NOT_FOUND = "没有找到"
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Out of scope and missing are the same answer, word for word; the attempt is kept for the auditor.
+    record_denied(request, 404)
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    record_denied(request, 403)
+    return api.create_response(request, {"detail": str(exc) or "没有权限进行此操作"}, status=403)
 
 
 @api.exception_handler(ValidationError)

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from jiujin.accounts.models import ApiToken, User
+from jiujin.accounts.models import ApiToken, TokenState, User
 
 # Writing last_used_at on every call would turn each read into a write; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -16,22 +16,30 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        now = timezone.now()
         api_token = (
             ApiToken.objects.select_related("user__org_unit")
-            .filter(key_hash=ApiToken.hash_key(token))
+            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, expires_at__gt=now)
             .first()
         )
-        if api_token is None or not api_token.user.is_active:
+        # Revoked, expired, inactive user or issued under an older password: the token speaks for nobody.
+        if api_token is None or api_token.state(now) != TokenState.ACTIVE:
             return None
         _touch(api_token)
         # Replace whatever the session middleware put there: only the token speaks for the caller.
         request.user = api_token.user
+        request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user
 
 
 def caller(request: HttpRequest) -> User:
     """The user whose token authenticated this request (ninja stores it as request.auth)."""
     return request.auth  # type: ignore[attr-defined]
+
+
+def caller_token(request: HttpRequest) -> ApiToken:
+    """The token that authenticated this request."""
+    return request.api_token  # type: ignore[attr-defined]
 
 
 def _touch(api_token: ApiToken) -> None:

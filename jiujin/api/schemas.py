@@ -7,6 +7,8 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from jiujin.core.paging import MAX_PAGE
+
 
 class Detail(Schema):
     detail: str
@@ -41,7 +43,7 @@ class CadreFilters(Schema):
     health: str | None = None
     tag: str | None = None
     status: str | None = Field(None, description="active（默认）/ all / moved_out / deceased")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class CadreItem(Schema):

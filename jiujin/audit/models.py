@@ -9,6 +9,7 @@ class AuditAction(models.TextChoices):
     STATUS = "status", "状态变更"
     EXPORT = "export", "导出"
     IMPORT = "import", "导入"
+    DENIED = "denied", "越权访问被拒"
 
 
 class AuditEvent(models.Model):
@@ -22,6 +23,10 @@ class AuditEvent(models.Model):
     cadre = models.ForeignKey(
         "cadres.Cadre", verbose_name="老干部", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The record the event is about, named generically ("health.condition", "12") so this app imports no
+    # other; `cadre` is the person the record belongs to, when there is one (for "who saw this cadre").
+    subject_type = models.CharField("对象类型", max_length=60, blank=True)
+    subject_id = models.CharField("对象编号", max_length=40, blank=True)
     # What was seen or touched, e.g. "详情页" or "台账导出 23 人" — a batch shares one `batch` id.
     detail = models.CharField("说明", max_length=200, blank=True)
     changes = models.JSONField("变更前后", default=dict, blank=True)
@@ -36,6 +41,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["cadre", "-at"], name="audit_cadre_at"),
             models.Index(fields=["user", "-at"], name="audit_user_at"),
+            models.Index(fields=["subject_type", "subject_id"], name="audit_subject"),
         ]
 
     def __str__(self) -> str:

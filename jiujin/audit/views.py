@@ -9,16 +9,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Field, Max, QuerySet
-from django.http import HttpResponse
+from django.db.models import Count, Max, Model, QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from jiujin.accounts.models import Capability
-from jiujin.audit.services import actor_from_request
-from jiujin.cadres.models import Cadre
-from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
+from jiujin.audit.services import (
+    actor_from_request,
+    audit_record,
+    field_label,
+    subject_field,
+    subject_label,
+)
+from jiujin.core.access import access, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.lib.idcard import mask_id_number
 from jiujin.lib.phones import mask_phone
@@ -35,9 +39,10 @@ MASKERS: dict[str, Callable[[str], str]] = {
     "id_number": mask_id_number,
     "phone_mobile": mask_phone,
     "phone_landline": mask_phone,
+    "phone": mask_phone,  # a volunteer's or family contact's
+    "contact_phone": mask_phone,
     "family": lambda text: PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text),
 }
-LABELS = {"tags": "爱好特长", "family": "家属联系人"}
 VIA_LABELS = {"web": "网页", "api": "接口", "cli": "命令行"}
 
 
@@ -48,9 +53,10 @@ class Change:
     after: str
 
 
+@access(staff("view_audit"))
 @login_required
 def audit_list(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can(Capability.VIEW_AUDIT):  # type: ignore[union-attr]
+    if not request.user.can("view_audit"):  # type: ignore[union-attr]
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None, user=request.user)  # type: ignore[arg-type]
     events = form.apply(_events())
@@ -60,6 +66,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     for event, changes in zip(rows, describe_changes(rows), strict=True):
         event.change_list = changes  # type: ignore[attr-defined]
         event.via_label = VIA_LABELS.get(event.via, event.via)  # type: ignore[attr-defined]
+        event.subject_label = subject_label(event.subject_type, event.subject_id)  # type: ignore[attr-defined]
     context = {
         "form": form,
         "page": page,
@@ -71,21 +78,33 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     if cadre:
         # One cadre's trail reveals whose record it is, so reading it is logged too (after the read,
         # so the page shows the trail as it was).
-        cadre_record_view(actor=actor_from_request(request), cadre=cadre, detail="审计日志")
+        audit_record(actor=actor_from_request(request), action="view", cadre=cadre, detail="审计日志")
     return render(request, "audit/list.html", context)
 
 
 def _events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("user", "cadre").only(
         *("at", "action", "detail", "changes", "batch", "ip", "via", "user_id", "cadre_id"),
+        *("subject_type", "subject_id"),
         *("user__username", "user__first_name", "user__last_name", "cadre__name"),
     )
 
 
-def _cadre_in_focus(request: AuthedRequest, form: AuditFilterForm) -> Cadre | None:
-    """`?cadre=<id>`: one cadre's whole trail; a missing cadre is a 404, as everywhere."""
+def cadre_model() -> type[Model]:
+    """The cadre model, reached through the event's own foreign key: this app imports no other."""
+    return AuditEvent._meta.get_field("cadre").related_model  # type: ignore[return-value]
+
+
+def _cadre_in_focus(request: AuthedRequest, form: AuditFilterForm) -> Model | None:
+    """`?cadre=<id>`: one cadre's whole trail; a missing or out-of-scope cadre is a 404, as everywhere."""
     pk = form.cleaned_data.get("cadre") if form.is_valid() else None
-    return get_cadre_for_user(request.user, pk) if pk else None  # type: ignore[arg-type]
+    if not pk:
+        return None
+    Cadre = cadre_model()
+    try:
+        return Cadre.objects.for_user(request.user).select_related("community").get(pk=pk)  # type: ignore[attr-defined]
+    except Cadre.DoesNotExist as exc:  # type: ignore[attr-defined]
+        raise Http404("没有找到该老干部") from exc
 
 
 def _who_touched(events: QuerySet[AuditEvent]) -> list[Mapping[str, Any]]:
@@ -102,12 +121,18 @@ def describe_changes(events: Iterable[AuditEvent]) -> list[list[Change]]:
     """Readable before → after per field, with masked numbers and names instead of ids.
 
     Foreign keys are resolved for the whole page at once: one query per related model, not per row.
+    Labels, choices and foreign keys are those of each event's subject model (`subject_type`): a health
+    condition's `name` is its 病名, not the cadre's 姓名.
     """
     events = list(events)
     names = _foreign_names(events)
     return [
         [
-            Change(_label(name), _show(name, pair[0], names), _show(name, pair[1], names))
+            Change(
+                field_label(_kind(event), name),
+                _show(_kind(event), name, pair[0], names),
+                _show(_kind(event), name, pair[1], names),
+            )
             for name, pair in (event.changes or {}).items()
             if isinstance(pair, list | tuple) and len(pair) == 2
         ]
@@ -115,45 +140,38 @@ def describe_changes(events: Iterable[AuditEvent]) -> list[list[Change]]:
     ]
 
 
-def _field(name: str) -> Field | None:
-    try:
-        return Cadre._meta.get_field(name)  # type: ignore[return-value]
-    except FieldDoesNotExist:
-        return None
+def _kind(event: AuditEvent) -> str:
+    # Rows written before subjects existed, and not filled by the migration, were about the cadre.
+    return event.subject_type or ("cadres.cadre" if event.cadre_id else "")
 
 
-def _label(name: str) -> str:
-    field = _field(name)
-    return LABELS.get(name) or (str(field.verbose_name) if field else name)
-
-
-def _foreign_names(events: list[AuditEvent]) -> dict[tuple[str, Any], str]:
-    wanted: dict[str, set[Any]] = defaultdict(set)
+def _foreign_names(events: list[AuditEvent]) -> dict[tuple[str, str, Any], str]:
+    wanted: dict[tuple[str, str], set[Any]] = defaultdict(set)
     for event in events:
         for name, pair in (event.changes or {}).items():
-            field = _field(name)
+            field = subject_field(_kind(event), name)
             if field is not None and field.many_to_one and isinstance(pair, list | tuple):
-                wanted[name].update(v for v in pair if v is not None)
+                wanted[(_kind(event), name)].update(v for v in pair if v is not None)
     names = {}
-    for name, ids in wanted.items():
-        model = _field(name).related_model  # type: ignore[union-attr]
+    for (kind, name), ids in wanted.items():
+        model = subject_field(kind, name).related_model  # type: ignore[union-attr]
         for pk, obj in model._base_manager.in_bulk(ids).items():  # type: ignore[union-attr]
-            names[(name, pk)] = getattr(obj, "display_name", None) or str(obj)
+            names[(kind, name, pk)] = getattr(obj, "display_name", None) or str(obj)
     return names
 
 
-def _show(name: str, value: Any, names: dict[tuple[str, Any], str]) -> str:
+def _show(kind: str, name: str, value: Any, names: dict[tuple[str, str, Any], str]) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     if isinstance(value, list):
-        return "、".join(_show(name, v, names) for v in value)
+        return "、".join(_show(kind, name, v, names) for v in value)
     if name in MASKERS:
         return MASKERS[name](str(value))
     if isinstance(value, bool):
         return "是" if value else "否"
-    field = _field(name)
+    field = subject_field(kind, name)
     if field is not None and field.many_to_one:
-        return names.get((name, value), f"#{value}")
+        return names.get((kind, name, value), f"#{value}")
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)

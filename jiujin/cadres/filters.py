@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache, partial
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from jiujin.accounts.models import User
 from jiujin.orgs.models import OrgUnit
 
-from .models import CadreQuerySet, CadreStatus, Category, HealthStatus, LivingArrangement, Rank, Tag
+from .models import Cadre, CadreQuerySet, CadreStatus, Category, HealthStatus, LivingArrangement, Rank, Tag
+from .tags import tags_visible_q
 
 AGE_BANDS = {
     "lt70": ("70岁以下", 0, 69),
@@ -40,6 +43,13 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _tag_choices(user: User) -> list[tuple[str, str]]:
+    names = (
+        Tag.objects.filter(tags_visible_q(user)).order_by("name").values_list("name", flat=True).distinct()
+    )
+    return _blank((n, n) for n in names)
+
+
 class CadreFilterForm(forms.Form):
     q = forms.CharField(
         label="搜索",
@@ -61,9 +71,9 @@ class CadreFilterForm(forms.Form):
     )
     living = forms.ChoiceField(label="居住状况", choices=_blank(LivingArrangement.choices), required=False)
     health = forms.ChoiceField(label="健康状况", choices=_blank(HealthStatus.choices), required=False)
-    tag = forms.ModelChoiceField(
-        label="爱好特长", queryset=Tag.objects.all(), required=False, to_field_name="name", empty_label="全部"
-    )
+    # By name: tags are per district, so a city user's "书法" is each district's 书法. Only the tags of the
+    # user's own tree are offered (cadres.tags.tags_visible_q); the choices are read when first needed.
+    tag = forms.ChoiceField(label="爱好特长", required=False)
     status = forms.ChoiceField(
         label="状态",
         required=False,
@@ -78,6 +88,7 @@ class CadreFilterForm(forms.Form):
         super().__init__(data)
         self.today = today or timezone.localdate()  # the office's date, not the server's UTC date
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = OrgUnit.objects.for_user(user)
+        cast(forms.ChoiceField, self.fields["tag"]).choices = cache(partial(_tag_choices, user))  # read once
 
     def apply(self, qs: CadreQuerySet) -> CadreQuerySet:
         """Narrow an already-scoped queryset. Invalid values are ignored (the form shows the error)."""
@@ -98,7 +109,9 @@ class CadreFilterForm(forms.Form):
             if data.get(key):
                 qs = qs.filter(**{field: data[key]})
         if data.get("tag"):
-            qs = qs.filter(tags=data["tag"])
+            qs = qs.filter(
+                Exists(Cadre.tags.through.objects.filter(cadre=OuterRef("pk"), tag__name=data["tag"]))
+            )
         if data.get("age"):
             _label, low, high = AGE_BANDS[data["age"]]
             oldest, youngest = birth_range(low, high, self.today)

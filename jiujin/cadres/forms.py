@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from jiujin.accounts.models import User
+from jiujin.lib.idcard import mask_id_number
+from jiujin.lib.phones import mask_phone
 from jiujin.orgs.models import OrgUnit
 
 from .models import BirthdayCalendar, Cadre, CadreStatus, FamilyContact, WorkUnit
+from .tags import tag_names_check
 from .validation import check_identity, clean_phone, split_tags
 
 CADRE_FIELDS = [
@@ -41,6 +46,35 @@ CADRE_FIELDS = [
 ]
 
 
+KEEP_HELP = "已部分隐藏；不改请留空，如需更改请填写完整的新号码"
+
+
+def mask_stored(form: forms.BaseForm, stored: models.Model, maskers: dict[str, Callable[[str], str]]) -> None:
+    """For an editor without `view_sensitive`: the stored numbers are never sent, only their masked form as
+    a placeholder; a blank (or still masked) input keeps them (`kept`). Fields with nothing stored stay plain."""
+    form.masked = {}  # type: ignore[attr-defined]
+    for name, mask in maskers.items():
+        value = getattr(stored, name, "")
+        if not value or name not in form.fields:
+            continue
+        field = form.fields[name]
+        field.required = False
+        field.widget.attrs["placeholder"] = mask(value)
+        field.help_text = KEEP_HELP
+        form.initial[name] = ""
+        form.masked[name] = value  # type: ignore[attr-defined]
+
+
+def kept(form: forms.BaseForm, name: str) -> str | None:
+    """The stored value when the masked input `name` came back blank or still masked; else None."""
+    stored = getattr(form, "masked", {}).get(name)
+    value = (form.cleaned_data.get(name) or "").strip()
+    return stored if stored is not None and (not value or "*" in value) else None
+
+
+CADRE_MASKERS = {"id_number": mask_id_number, "phone_mobile": mask_phone, "phone_landline": mask_phone}
+
+
 class CadreForm(forms.ModelForm):
     """Create/edit a cadre. The same form validates API writes, so its messages are the API's too."""
 
@@ -61,9 +95,12 @@ class CadreForm(forms.ModelForm):
         }
         help_texts = {"id_number": "18位，旧版15位号码会自动升级；出生日期和性别可留空，由身份证号推出"}
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, mask_sensitive: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.masked: dict[str, str] = {}
+        if mask_sensitive and self.instance.pk:
+            mask_stored(self, self.instance, CADRE_MASKERS)
         communities = OrgUnit.objects.for_user(user).communities()
         cast(forms.ModelChoiceField, self.fields["community"]).queryset = communities
         cast(forms.ModelChoiceField, self.fields["responsible_worker"]).queryset = User.objects.filter(
@@ -77,11 +114,16 @@ class CadreForm(forms.ModelForm):
                 "work_unit_name", self.instance.work_unit.name if self.instance.work_unit else ""
             )
 
+    def clean_id_number(self) -> str:
+        return kept(self, "id_number") or self.cleaned_data.get("id_number") or ""
+
     def clean_phone_mobile(self) -> str:
-        return clean_phone(self.cleaned_data.get("phone_mobile"), mobile_only=True)
+        return kept(self, "phone_mobile") or clean_phone(
+            self.cleaned_data.get("phone_mobile"), mobile_only=True
+        )
 
     def clean_phone_landline(self) -> str:
-        return clean_phone(self.cleaned_data.get("phone_landline"))
+        return kept(self, "phone_landline") or clean_phone(self.cleaned_data.get("phone_landline"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
@@ -121,6 +163,11 @@ class CadreForm(forms.ModelForm):
         if not day or not 1 <= day <= 30:
             self.add_error("lunar_day", "农历生日请填写日期（1–30）")
 
+    def clean_tags_text(self) -> str:
+        raw = self.cleaned_data.get("tags_text") or ""
+        tag_names_check(split_tags(raw, cut=False))  # its ValidationError is this field's error
+        return raw
+
     def tag_names(self) -> list[str]:
         return split_tags(self.cleaned_data.get("tags_text"))
 
@@ -138,8 +185,14 @@ class FamilyContactForm(forms.ModelForm):
         model = FamilyContact
         fields = ["name", "relation", "phone", "lives_with"]
 
+    def __init__(self, *args: Any, mask_sensitive: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.masked: dict[str, str] = {}
+        if mask_sensitive and self.instance.pk:
+            mask_stored(self, self.instance, {"phone": mask_phone})
+
     def clean_phone(self) -> str:
-        return clean_phone(self.cleaned_data.get("phone"))
+        return kept(self, "phone") or clean_phone(self.cleaned_data.get("phone"))
 
 
 FamilyContactFormSet = forms.inlineformset_factory(

@@ -10,6 +10,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
+from jiujin.core.access import staff_community_ids
 from jiujin.lib.dates import age_on
 from jiujin.lib.pinyin import name_pinyin
 
@@ -76,14 +77,21 @@ class WorkUnit(models.Model):
 
 
 class Tag(models.Model):
-    """A hobby or specialty (爱好特长), shared across cadres so lists can filter by it."""
+    """A hobby or specialty (爱好特长), shared by the cadres of one district so lists can filter by it.
 
-    name = models.CharField("名称", max_length=30, unique=True)
+    Scoped to the district (see cadres.tags.tag_scope_unit): one district's tag text is not another's
+    filter choice. A tag no cadre uses any more is deleted by the service that sets tags."""
+
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("名称", max_length=30)
 
     class Meta:
         verbose_name = "爱好特长"
         verbose_name_plural = "爱好特长"
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["org_unit", "name"], name="tag_unit_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -107,24 +115,14 @@ _Cadres = TypeVar("_Cadres", bound="Iterable[Cadre]")
 
 class CadreQuerySet(models.QuerySet["Cadre"]):
     def for_user(self, user: User) -> CadreQuerySet:
-        """The one place that decides which cadres a user may see."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.sees_everything:
+        """The cadres a staff user reaches, as the access policy decides; a volunteer reaches none here
+        (their pairing's contact page has its own accessor in the volunteers app)."""
+        community_ids = staff_community_ids(user)
+        if community_ids is None:
             return self.all()
-        if user.role == "volunteer":
-            # Volunteers see only the cadres currently paired with them (一助一).
-            return self.filter(pk__in=self._paired_with(user))
-        if user.org_unit_id is None:
-            return self.none()
         # By community id, not a join on the unit path: a single community then walks the
         # (community, status, name_pinyin) index in order (170 ms → a few ms for 100,000 cadres).
-        return self.filter(community_id__in=user.community_ids())
-
-    def _paired_with(self, user: User) -> models.QuerySet:
-        from jiujin.volunteers.models import Pairing  # volunteers build on cadres
-
-        return Pairing.objects.filter(volunteer__user=user, ended_on__isnull=True).values("cadre_id")
+        return self.filter(community_id__in=community_ids) if community_ids else self.none()
 
     def active(self) -> CadreQuerySet:
         return self.filter(status=CadreStatus.ACTIVE)

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Field
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction
-from jiujin.audit.services import Actor, audit_record
+from jiujin.audit.services import Actor, audit_labels_register, audit_record
+from jiujin.audit.services import diff as diff  # re-exported: callers diff cadre snapshots through here
+from jiujin.audit.services import snapshot as audit_snapshot
 
+from .hooks import file_closed
 from .models import Cadre, CadreStatus, Tag
+from .tags import tag_names_check, tag_scope_unit
 
 # Fields whose before/after goes into the audit log (M2M tags are logged by name).
 AUDITED_FIELDS = [
@@ -19,7 +23,11 @@ AUDITED_FIELDS = [
     for f in Cadre._meta.concrete_fields
     if f.name not in {"id", "name_pinyin", "name_initials", "created_at", "updated_at"}
 ]
+# The snapshot's keys that are not columns, as the audit page labels them.
+audit_labels_register("cadres.cadre", {"tags": "爱好特长", "family": "家属联系人"})
 
+
+ID_NUMBER_TAKEN = "该身份证号已登记"
 
 # Why scheduled visits stop when a file is closed.
 CLOSED_FILE_REASONS: dict[str, str] = {
@@ -41,10 +49,8 @@ def get_cadre_for_user(user: User, pk: Any) -> Cadre:
 
 
 def snapshot(cadre: Cadre) -> dict[str, Any]:
-    values = {}
-    for name in AUDITED_FIELDS:
-        value = getattr(cadre, cast(Field, Cadre._meta.get_field(name)).attname)  # audited: concrete columns
-        values[name] = value.isoformat() if isinstance(value, date) else value
+    """The cadre's audited columns (the shared audit snapshot: {} while unsaved), tags and family lines."""
+    values = audit_snapshot(cadre, AUDITED_FIELDS)
     values["tags"] = sorted(t.name for t in cadre.tags.all()) if cadre.pk else []
     values["family"] = (
         [
@@ -57,19 +63,36 @@ def snapshot(cadre: Cadre) -> dict[str, Any]:
     return values
 
 
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
-
-
 def _set_tags(cadre: Cadre, names: list[str]) -> None:
-    Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
-    cadre.tags.set(Tag.objects.filter(name__in=names))
+    """Give the cadre exactly these tags, in its district's tag list; delete the tags left unused.
+
+    Capped (cadres.tags.MAX_TAGS): the form, the API and the import check first, this is the backstop."""
+    try:
+        tag_names_check(names)
+    except ValidationError as exc:
+        raise ValidationError({"tags_text": exc.messages}) from None
+    unit = tag_scope_unit(cadre.community)
+    old_ids = set(cadre.tags.values_list("pk", flat=True))
+    if names:
+        Tag.objects.bulk_create([Tag(org_unit=unit, name=n) for n in names], ignore_conflicts=True)
+    new_ids = set(Tag.objects.filter(org_unit=unit, name__in=names).values_list("pk", flat=True))
+    cadre.tags.set(new_ids)
+    if gone := old_ids - new_ids:
+        Tag.objects.filter(pk__in=gone, cadres__isnull=True).delete()
 
 
 @transaction.atomic
 def cadre_create(*, actor: Actor, cadre: Cadre, tag_names: list[str] | None = None) -> Cadre:
     cadre.refresh_search_keys()
-    cadre.save()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives the clash
+            cadre.save()
+    except IntegrityError:
+        # Two saves of one ID number at once: both passed the form's check, the unique index stops one.
+        if Cadre.objects.filter(id_number=cadre.id_number).exists():
+            cadre.pk = None
+            raise ValidationError({"id_number": ID_NUMBER_TAKEN}) from None
+        raise
     if tag_names:
         _set_tags(cadre, tag_names)
     audit_record(actor=actor, action=AuditAction.CREATE, cadre=cadre, changes=diff({}, snapshot(cadre)))
@@ -86,6 +109,8 @@ def cadre_update(
     Only changed columns are written; the audit row keeps before/after of each.
     """
     cadre.refresh_search_keys()
+    if tag_names is None and before.get("community") not in (None, cadre.community_id):
+        tag_names = list(before.get("tags", []))  # moved: its tags move to the new district's list
     if tag_names is not None:
         _set_tags(cadre, tag_names)
     # Re-read tags and family contacts: the caller may have just saved them.
@@ -109,9 +134,7 @@ def cadre_change_status(*, actor: Actor, cadre: Cadre, status: str, on: date, re
     cadre.status, cadre.status_date, cadre.status_reason = status, on, reason
     cadre.save(update_fields=["status", "status_date", "status_reason", "updated_at"])
     if status in CLOSED_FILE_REASONS:
-        from jiujin.visits.services import visit_tasks_cancel_scheduled  # visits builds on cadres
-
-        visit_tasks_cancel_scheduled(cadre=cadre, reason=CLOSED_FILE_REASONS[status])
+        file_closed(actor=actor, cadre=cadre, on=on, reason=CLOSED_FILE_REASONS[status])
     audit_record(
         actor=actor,
         action=AuditAction.STATUS,

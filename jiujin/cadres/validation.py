@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from jiujin.lib.idcard import IdInfo, IdNumberError, parse_id_number
 from jiujin.lib.phones import PhoneError, is_mobile, normalize_phone
-from jiujin.lib.text import clean_cell
+from jiujin.lib.text import CONTROL_CHARS_MESSAGE, clean_cell, has_control_chars
 
 from .models import Category, Gender, HealthStatus, LivingArrangement, Rank
 
@@ -66,6 +66,18 @@ for _field, _aliases in CHOICE_ALIASES.items():
     _aliases.update({v: v for v in set(_aliases.values())})
 
 
+
+
+def reject_control_chars(value: object) -> None:
+    """Django validator for any text field (forms, API schemas): refuses \\x00-\\x08, \\x0b, \\x0c,
+    \\x0e-\\x1f, \\x7f and lone surrogates; tab and newlines are fine in multi-line text.
+
+    Such characters are invisible on screen and make the .xlsx exports fail (XML cannot carry them).
+    """
+    if has_control_chars(value):
+        raise ValidationError(CONTROL_CHARS_MESSAGE, code="control_chars")
+
+
 def choice_value(field: str, raw: object, label: str) -> str:
     """Map a roster/API label to a stored choice; blank stays blank; unknown is an error naming the choices."""
     text = clean_cell(raw)
@@ -106,13 +118,13 @@ def clean_phone(raw: object, *, mobile_only: bool = False) -> str:
     return phone
 
 
-def split_tags(raw: object) -> list[str]:
-    """Hobbies come as "书法、象棋，太极拳" — any Chinese or ASCII separator."""
+def split_tags(raw: object, *, cut: bool = True) -> list[str]:
+    """Hobbies come as "书法、象棋，太极拳" — any Chinese or ASCII separator. `cut`: trim each to 30 chars."""
     text = str(raw or "")
     for sep in "，,、;；/ \u3000":
         text = text.replace(sep, "|")
     seen: dict[str, None] = {}
     for part in text.split("|"):
         if part.strip():
-            seen.setdefault(part.strip()[:30], None)
+            seen.setdefault(part.strip()[:30] if cut else part.strip(), None)
     return list(seen)

@@ -12,22 +12,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.query import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.audit.services import actor_from_request
+from jiujin.core.access import LOGIN, STAFF, access, is_volunteer, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import CappedPaginator
 from jiujin.orgs.models import OrgUnit
-from jiujin.volunteers.selectors import is_volunteer
 
 from .filters import CadreFilterForm
 from .forms import CadreForm, FamilyContactFormSet, StatusChangeForm
@@ -82,6 +82,7 @@ COMPLETENESS_CACHE_SECONDS = 300
 # ---------------------------------------------------------------- list
 
 
+@access(LOGIN)  # a volunteer is sent on to their own page
 @login_required
 def cadre_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
@@ -116,6 +117,7 @@ def _query_without_page(request: AuthedRequest) -> str:
     return query.urlencode()
 
 
+@access(STAFF)
 @login_required
 def cadre_completeness(request: AuthedRequest) -> HttpResponse:
     """The per-community must-knows table, loaded after the list so a big scope never slows the list."""
@@ -160,7 +162,9 @@ def completeness_summary(user: User) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- detail
 
 
+@access(LOGIN)  # a volunteer is sent on to the pairing's contact page
 @login_required
+@require_GET
 def cadre_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if is_volunteer(request.user):
         return redirect("volunteers:my_cadre", cadre_pk=pk)
@@ -189,6 +193,7 @@ def cadre_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- create / edit
 
 
+@access(staff("manage_cadres"))
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_create_view(request: AuthedRequest) -> HttpResponse:
@@ -198,14 +203,18 @@ def cadre_create_view(request: AuthedRequest) -> HttpResponse:
         form = CadreForm(request.POST, instance=cadre, user=request.user)
         family = FamilyContactFormSet(request.POST, instance=cadre, prefix=FAMILY_PREFIX)
         if _all_valid(form, family):
-            with transaction.atomic():  # the cadre and its family contacts together, or neither
-                cadre = form.save(commit=False)
-                cadre.work_unit = form.work_unit()
-                cadre_create(actor=actor_from_request(request), cadre=cadre, tag_names=form.tag_names())
-                family.instance = cadre
-                family.save()
-            messages.success(request, f"已新增老干部 {cadre.name}")
-            return redirect("cadres:detail", pk=cadre.pk)
+            try:
+                with transaction.atomic():  # the cadre and its family contacts together, or neither
+                    cadre = form.save(commit=False)
+                    cadre.work_unit = form.work_unit()
+                    cadre_create(actor=actor_from_request(request), cadre=cadre, tag_names=form.tag_names())
+                    family.instance = cadre
+                    family.save()
+            except ValidationError as exc:  # e.g. the same ID number saved at the same moment
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已新增老干部 {cadre.name}")
+                return redirect("cadres:detail", pk=cadre.pk)
     else:
         form = CadreForm(instance=cadre, user=request.user, initial=_create_initial(request.user))
         family = FamilyContactFormSet(instance=cadre, prefix=FAMILY_PREFIX)
@@ -220,17 +229,20 @@ def _create_initial(user: User) -> dict[str, Any]:
     return {}
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, pk)  # 404 before 403: out of scope looks missing
     _require(request.user, "manage_cadres")
     prefetch_related_objects([cadre], "tags")
+    # Without view_sensitive the numbers are masked here as on the detail page; blank keeps them.
+    masked = {"mask_sensitive": not request.user.can("view_sensitive")}
     if request.method == "POST":
         # The ModelForm writes into the instance while validating, so snapshot first.
         before = snapshot(cadre)
-        form = CadreForm(request.POST, instance=cadre, user=request.user)
-        family = FamilyContactFormSet(request.POST, instance=cadre, prefix=FAMILY_PREFIX)
+        form = CadreForm(request.POST, instance=cadre, user=request.user, **masked)
+        family = FamilyContactFormSet(request.POST, instance=cadre, prefix=FAMILY_PREFIX, form_kwargs=masked)
         if _all_valid(form, family):
             with transaction.atomic():
                 cadre.work_unit = form.work_unit()
@@ -241,8 +253,10 @@ def cadre_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, "已保存")
             return redirect("cadres:detail", pk=cadre.pk)
     else:
-        form = CadreForm(instance=cadre, user=request.user)
-        family = FamilyContactFormSet(instance=cadre, prefix=FAMILY_PREFIX)
+        form = CadreForm(instance=cadre, user=request.user, **masked)
+        family = FamilyContactFormSet(instance=cadre, prefix=FAMILY_PREFIX, form_kwargs=masked)
+        # The edit page shows the cadre's personal data (masked or not): reading it is logged.
+        cadre_record_view(actor=actor_from_request(request), cadre=cadre, detail="查看编辑页")
     return _render_form(request, form, family, cadre=cadre)
 
 
@@ -264,6 +278,7 @@ def _render_form(
 # ---------------------------------------------------------------- status
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_status_view(request: AuthedRequest, pk: int) -> HttpResponse:

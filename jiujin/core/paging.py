@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
+# No list is paged deeper; a larger number is a typo or an attack whose offset would overflow SQL.
+MAX_PAGE = 100_000
 
 
 class CappedPaginator(Paginator):

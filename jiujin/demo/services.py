@@ -31,6 +31,7 @@ from jiujin.cadres.models import (
     Tag,
     WorkUnit,
 )
+from jiujin.cadres.tags import tag_scope_path
 from jiujin.orgs.models import OrgLevel, OrgUnit
 from jiujin.orgs.services import org_unit_create
 
@@ -139,7 +140,7 @@ def demo_data_create(
     communities = _create_tree()
     logins, workers = _create_users(communities)
     units = _work_units()
-    tags = _tags()
+    tags = _tags(communities)
     maker = _CadreMaker(random.Random(seed), communities=communities, workers=workers, units=units)
     done = 0
     for chunk in _chunks(maker.cadres(cadres), CHUNK):
@@ -233,9 +234,13 @@ def _work_units() -> list[WorkUnit]:
     return list(WorkUnit.objects.filter(name__in=[n for n, _ in WORK_UNITS]))
 
 
-def _tags() -> list[Tag]:
-    Tag.objects.bulk_create([Tag(name=n) for n in TAGS], ignore_conflicts=True)
-    return list(Tag.objects.filter(name__in=TAGS))
+def _tags(communities: list[OrgUnit]) -> dict[tuple[str, str], int]:
+    """(district path, name) -> tag id: tags are per district (cadres.tags)."""
+    paths = {tag_scope_path(c.path) for c in communities}
+    districts = list(OrgUnit.objects.filter(path__in=paths))
+    Tag.objects.bulk_create([Tag(org_unit=d, name=n) for d in districts for n in TAGS], ignore_conflicts=True)
+    rows = Tag.objects.filter(org_unit__in=districts, name__in=TAGS)
+    return {(p, n): pk for p, n, pk in rows.values_list("org_unit__path", "name", "pk")}
 
 
 # --- cadres ------------------------------------------------------------------------------------------
@@ -430,7 +435,7 @@ def _chunks(items: Iterator[Cadre], size: int) -> Iterator[list[Cadre]]:
         yield chunk
 
 
-def _insert(chunk: list[Cadre], maker: _CadreMaker, tags: list[Tag]) -> None:
+def _insert(chunk: list[Cadre], maker: _CadreMaker, tags: dict[tuple[str, str], int]) -> None:
     """One chunk of cadres, then their tags and family contacts, each as one bulk insert."""
     Cadre.objects.bulk_create(chunk)
     if chunk[0].pk is None:  # backends that cannot return ids from a bulk insert
@@ -439,12 +444,13 @@ def _insert(chunk: list[Cadre], maker: _CadreMaker, tags: list[Tag]) -> None:
         )
         for cadre in chunk:
             cadre.pk = ids[cadre.id_number]
-    tag_ids = {t.name: t.pk for t in tags}
     through = Cadre.tags.through
     links, family = [], []
     for cadre in chunk:
+        district = tag_scope_path(cadre.community.path)
         links += [
-            through(cadre_id=cadre.pk, tag_id=tag_ids[n]) for n in maker.tag_picks.pop(cadre.id_number, [])
+            through(cadre_id=cadre.pk, tag_id=tags[district, n])
+            for n in maker.tag_picks.pop(cadre.id_number, [])
         ]
         for contact in maker.family.pop(cadre.id_number, []):
             contact.cadre_id = cadre.pk

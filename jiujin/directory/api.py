@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from jiujin.api.auth import caller
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.access import STAFF, NoAccess, access
 
 from .views import cadre_card_response
 
@@ -32,9 +32,10 @@ class Detail(Schema):
         }
     },
 )
+@access(STAFF)
 def cadre_card(request: HttpRequest, cadre_id: int) -> HttpResponse:
     try:
         cadre = get_cadre_for_user(caller(request), cadre_id)
     except Http404:
-        raise HttpError(404, "Not Found") from None
+        raise NoAccess() from None
     return cadre_card_response(request, cadre, via="api")

@@ -20,6 +20,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.access import STAFF, access
 from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import CappedPaginator
 from jiujin.orgs.models import OrgUnit
@@ -45,6 +46,7 @@ def _editable_unit(user: User, code: str) -> OrgUnit:
     return unit
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def index(request: AuthedRequest) -> HttpResponse:
@@ -55,6 +57,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     return redirect("directory:unit", code=unit.code)
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def unit_directory(request: AuthedRequest, code: str) -> HttpResponse:
@@ -68,6 +71,7 @@ def unit_directory(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "directory/unit.html", context)
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def unit_edit(request: AuthedRequest, code: str) -> HttpResponse:
@@ -84,6 +88,7 @@ def unit_edit(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "directory/edit.html", context)
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_new(request: AuthedRequest, code: str) -> HttpResponse:
@@ -119,6 +124,7 @@ def _own_entry_or_404(unit: OrgUnit, pk: int) -> DirectoryEntry:
     return entry
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
@@ -134,6 +140,7 @@ def entry_edit(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     return render(request, "directory/entry_form.html", {"unit": unit, "form": form, "entry": entry})
 
 
+@access(STAFF)
 @login_required
 @require_POST
 def entry_delete(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
@@ -144,6 +151,7 @@ def entry_delete(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     return redirect("directory:edit", code=unit.code)
 
 
+@access(STAFF)
 @login_required
 @require_POST
 def entry_hide(request: AuthedRequest, code: str) -> HttpResponse:
@@ -159,6 +167,7 @@ def entry_hide(request: AuthedRequest, code: str) -> HttpResponse:
 # ---------------------------------------------------------------- contact cards
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def cards(request: AuthedRequest, code: str) -> HttpResponse:
@@ -170,6 +179,7 @@ def cards(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "directory/cards.html", context)
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def cards_pdf(request: AuthedRequest, code: str) -> HttpResponse:
@@ -184,6 +194,7 @@ def cards_pdf(request: AuthedRequest, code: str) -> HttpResponse:
     return pdf_response(pdf, f"联系卡-{unit.name}-{timezone.localdate():%Y%m%d}.pdf")
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def cadre_card(request: AuthedRequest, cadre_pk: int) -> HttpResponse:

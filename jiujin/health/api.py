@@ -23,6 +23,7 @@ from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.access import STAFF, NoAccess, access
 
 from . import services
 from .forms import CheckUpForm, ConditionForm, HealthForm, HospitalStayForm, MedicationForm
@@ -161,7 +162,7 @@ def _health_cadre(request: HttpRequest, cadre_id: int) -> Cadre:
     try:
         cadre = get_cadre_for_user(user, cadre_id)
     except Http404:
-        raise HttpError(404, "Not Found") from None
+        raise NoAccess() from None
     if not user.can("view_health"):
         raise HttpError(403, "没有查看健康档案的权限")
     return cadre
@@ -172,6 +173,7 @@ def _health_cadre(request: HttpRequest, cadre_id: int) -> Cadre:
     response={200: HealthRecordOut, 403: Detail, 404: Detail},
     summary="健康档案 A cadre's health record",
 )
+@access(STAFF)
 def get_health(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
     cadre = _health_cadre(request, cadre_id)
     services.health_record_view(actor=actor_from_request(request, via="api"), cadre=cadre)
@@ -229,6 +231,7 @@ def _create(request: HttpRequest, cadre_id: int, form_class: type[HealthForm], p
     response={201: CheckUpOut, 403: Detail, 404: Detail},
     summary="新增体检记录 Add a check-up",
 )
+@access(STAFF)
 def create_checkup(request: HttpRequest, cadre_id: int, payload: CheckUpIn) -> tuple[int, dict[str, Any]]:
     item: CheckUp = _create(request, cadre_id, CheckUpForm, payload)
     item.refresh_from_db()  # decimals as the column keeps them
@@ -240,6 +243,7 @@ def create_checkup(request: HttpRequest, cadre_id: int, payload: CheckUpIn) -> t
     response={201: ConditionOut, 403: Detail, 404: Detail},
     summary="新增慢性病 Add a chronic condition",
 )
+@access(STAFF)
 def create_condition(request: HttpRequest, cadre_id: int, payload: ConditionIn) -> tuple[int, dict[str, Any]]:
     item: Condition = _create(request, cadre_id, ConditionForm, payload)
     return 201, _fields(item, ConditionOut)
@@ -250,6 +254,7 @@ def create_condition(request: HttpRequest, cadre_id: int, payload: ConditionIn) 
     response={201: MedicationOut, 403: Detail, 404: Detail},
     summary="新增用药 Add a medication",
 )
+@access(STAFF)
 def create_medication(
     request: HttpRequest, cadre_id: int, payload: MedicationIn
 ) -> tuple[int, dict[str, Any]]:
@@ -262,6 +267,7 @@ def create_medication(
     response={201: HospitalStayOut, 403: Detail, 404: Detail, 409: Detail},
     summary="登记住院 Record a hospital stay (and the 住院 event with its visit task)",
 )
+@access(STAFF)
 def create_hospital_stay(
     request: HttpRequest, cadre_id: int, payload: HospitalStayIn
 ) -> tuple[int, dict[str, Any]]:

@@ -4,7 +4,6 @@ and API through `health_record_view`."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,9 +11,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from jiujin.audit.models import AuditAction
-from jiujin.audit.services import Actor, audit_record, audit_record_batch
+from jiujin.audit.services import Actor, audit_labels_register, audit_record, audit_record_batch, diff
+from jiujin.audit.services import snapshot as audit_snapshot
 from jiujin.cadres.models import Cadre, CadreStatus
-from jiujin.cadres.services import CLOSED_FILE_REASONS, cadre_record_view, diff
+from jiujin.cadres.services import CLOSED_FILE_REASONS, cadre_record_view
 from jiujin.lib.calendar import lunar_label
 from jiujin.visits.models import EventKind, TaskKind, TaskStatus, VisitTask
 from jiujin.visits.services import cadre_event_record, visit_tasks_add
@@ -35,21 +35,12 @@ def health_record_view(*, actor: Actor, cadre: Cadre, detail: str = VIEW_DETAIL)
     cadre_record_view(actor=actor, cadre=cadre, detail=detail)
 
 
+audit_labels_register("health.healthcampaign", {"attendees": "参加人员"})
+
+
 def snapshot(item: models.Model) -> dict[str, Any]:
-    """The audited columns of a health row, JSON-ready; {} for a row not saved yet."""
-    if item.pk is None:
-        return {}
-    values = {}
-    for f in item._meta.concrete_fields:
-        if f.name in _UNAUDITED:
-            continue
-        value = getattr(item, f.attname)
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        values[f.name] = value
-    return values
+    """The audited columns of a health row (the shared audit snapshot), JSON-ready; {} while unsaved."""
+    return audit_snapshot(item, exclude=_UNAUDITED)
 
 
 def _label(item: models.Model) -> str:
@@ -64,6 +55,7 @@ def _audit_write(*, actor: Actor, cadre: Cadre, item: models.Model, before: dict
             actor=actor,
             action=AuditAction.UPDATE if before else AuditAction.CREATE,
             cadre=cadre,
+            subject=item,
             detail=f"健康档案：{verb}{_label(item)}",
             changes=changes,
         )
@@ -268,6 +260,7 @@ def health_campaign_save(
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE if before else AuditAction.CREATE,
+            subject=campaign,
             detail=f"健康活动：{'修改' if before else '新增'}“{campaign.title}”"[:200],
             changes=changes,
         )
@@ -277,6 +270,7 @@ def health_campaign_save(
                 actor=actor,
                 action=AuditAction.UPDATE,
                 cadre_ids=sorted(ids),
+                subject=campaign,
                 detail=f"健康活动{verb}：{campaign.get_kind_display()}“{campaign.title}”"[:200],
             )
     return campaign

@@ -25,6 +25,7 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.access import STAFF, access
 from jiujin.core.http import AuthedRequest
 
 from . import selectors, services
@@ -67,6 +68,7 @@ def _record_context(request: AuthedRequest, cadre: Cadre) -> dict[str, Any]:
     }
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def record(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
@@ -75,6 +77,7 @@ def record(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     return render(request, "health/record.html", {**_record_context(request, cadre), "sections": SECTIONS})
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def section(request: AuthedRequest, cadre_pk: int, name: str) -> HttpResponse:
@@ -104,6 +107,7 @@ def _form_response(
     return render(request, template, context)
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
@@ -126,6 +130,7 @@ def _kind(name: str) -> Kind:
     return KINDS[name]
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_new(request: AuthedRequest, cadre_pk: int, kind: str) -> HttpResponse:
@@ -156,6 +161,7 @@ def _created_text(item: Any) -> str:
     return text
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: AuthedRequest, cadre_pk: int, kind: str, pk: int) -> HttpResponse:
@@ -176,6 +182,7 @@ def item_edit(request: AuthedRequest, cadre_pk: int, kind: str, pk: int) -> Http
     return _form_response(request, cadre, form, action=action, title=title, section_name=spec.section)
 
 
+@access(STAFF)
 @require_GET
 def blank(request: AuthedRequest) -> HttpResponse:
     """Nothing: a form's 取消 clears its slot with this."""
@@ -185,6 +192,7 @@ def blank(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- campaigns
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def campaigns(request: AuthedRequest) -> HttpResponse:
@@ -193,6 +201,7 @@ def campaigns(request: AuthedRequest) -> HttpResponse:
     return render(request, "health/campaigns.html", {"campaigns": rows})
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: AuthedRequest) -> HttpResponse:
@@ -200,6 +209,7 @@ def campaign_new(request: AuthedRequest) -> HttpResponse:
     return _campaign_form(request, HealthCampaignForm(request.POST or None, user=request.user), attendees=[])
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -243,6 +253,7 @@ def _campaign_form(
     return render(request, "health/campaign_form.html", {"form": form, "picked": attendees})
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def campaign_cadres(request: AuthedRequest) -> HttpResponse:
@@ -253,6 +264,7 @@ def campaign_cadres(request: AuthedRequest) -> HttpResponse:
     return render(request, "health/_picker.html", {"picked": picked, "found": found, "searched": True})
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def stats(request: AuthedRequest) -> HttpResponse:

@@ -19,7 +19,10 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse as safe_iterparse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
@@ -101,6 +104,23 @@ _NOTE_PREFIXES = ("说明", "注", "填表说明")
 _FOOTER_PREFIXES = ("填表人", "审核人", "制表人", "制表", "单位盖章", "填报人")
 _TOTAL_PREFIXES = ("合计", "总计", "共计", "小计")
 _MSG_NO_HEADER = "未找到表头行：前20行中没有同时包含「姓名」和「身份证号」的行"
+_MSG_BAD_XLSX = "无法打开Excel文件（文件损坏、已加密或不是 .xlsx 格式）"
+_MSG_CORRUPT = "Excel文件内容已损坏，无法读取，请在Excel中打开并另存为 .xlsx 后重新上传"
+
+# Limits on what one upload may cost, checked before openpyxl reads the workbook. A 0.8 MB file can hold
+# millions of empty shared strings or rows; nothing in a real roster comes close to these.
+MAX_DATA_ROWS = 200_000
+MAX_BLANK_RUN = 10_000  # this many blank rows in a row end the data (formatted but empty rows)
+MAX_CELL_CHARS = 10_000
+MAX_SHARED_STRINGS = 1_000_000  # 200,000 rows × 5 distinct text columns
+# openpyxl's write-only mode (and WPS) write inline strings: 200,000 rows are ~220 MB of sheet XML,
+# streamed. Every other part (shared strings, styles) is read into memory whole.
+MAX_UNPACKED_BYTES = 400 << 20
+MAX_PART_BYTES = 100 << 20
+MAX_ZIP_MEMBERS = 10_000
+_MSG_TOO_BIG = "Excel文件解压后过大（超过400 MB），请删除多余的工作表、图片或格式后重新上传，或拆分后分批导入"
+_MSG_TOO_MANY_ROWS = f"文件超过{MAX_DATA_ROWS:,}行数据，请拆分后分批导入"
+_SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 
 RawRow = Sequence[Any]
 NumberedRows = Iterator[tuple[int, RawRow]]
@@ -174,10 +194,13 @@ def open_roster(source: str | Path | IO[bytes], *, filename: str | None = None) 
 def _open_xlsx(source: str | Path | IO[bytes]) -> tuple[Sheets, Closer]:
     if not isinstance(source, str | Path):
         source = _seekable(source)
+    _check_xlsx(source)
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
-        raise RosterFormatError("无法打开Excel文件（文件损坏、已加密或不是 .xlsx 格式）") from exc
+        raise RosterFormatError(_MSG_BAD_XLSX) from exc
+    except Exception as exc:  # malformed XML, bad attribute values: openpyxl raises anything
+        raise RosterFormatError(_MSG_CORRUPT) from exc
 
     def sheets() -> Sheets:
         # Active sheet first; others are tried in case it is an 说明 sheet.
@@ -190,9 +213,78 @@ def _open_xlsx(source: str | Path | IO[bytes]) -> tuple[Sheets, Closer]:
             # Some generators write a wrong <dimension>; trusting it would
             # silently truncate rows or columns.
             ws.reset_dimensions()
-            yield _numbered(ws.iter_rows(values_only=True)), hint
+            yield _guarded(_numbered(ws.iter_rows(values_only=True))), hint
 
     return sheets(), _once(wb.close)
+
+
+def _check_xlsx(source: str | Path | IO[bytes]) -> None:
+    """Refuse hostile or broken packages before openpyxl reads them: sizes from the zip directory, no DTD
+    (XXE, billion laughs) in any XML part, and a bounded number of shared strings."""
+    start = None if isinstance(source, str | Path) else source.tell()
+    try:
+        with zipfile.ZipFile(source) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            if "[Content_Types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
+                raise RosterFormatError(_MSG_BAD_XLSX)
+            if len(infos) > MAX_ZIP_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+                raise RosterFormatError(_MSG_TOO_BIG)
+            for info in infos:
+                lower = info.filename.lower()
+                if not lower.endswith((".xml", ".rels", ".vml")):
+                    continue
+                if info.file_size > MAX_PART_BYTES and "/worksheets/" not in lower:
+                    raise RosterFormatError(_MSG_TOO_BIG)
+                root = _root_element(zf, info)
+                if lower.endswith("sharedstrings.xml"):
+                    _check_shared_strings(zf, info, root)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise RosterFormatError(_MSG_BAD_XLSX) from exc  # not a zip, encrypted, unknown compression
+    finally:
+        if start is not None and not isinstance(source, str | Path):
+            source.seek(start)
+
+
+def _root_element(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
+    """Parse an XML part only up to its root tag: a DTD, if any, comes before it and is refused."""
+    try:
+        with zf.open(info) as f:
+            for _event, element in safe_iterparse(f, events=("start",), forbid_dtd=True):
+                return element
+    except DefusedXmlException as exc:
+        raise RosterFormatError("Excel文件含有不允许的XML声明（DTD/实体），已拒绝读取") from exc
+    except SyntaxError as exc:  # ElementTree.ParseError
+        raise RosterFormatError(_MSG_CORRUPT) from exc
+    raise RosterFormatError(_MSG_CORRUPT)
+
+
+def _check_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, root: Any) -> None:
+    msg = f"Excel文件中的文本单元格过多（超过{MAX_SHARED_STRINGS:,}个不同的文本），请拆分后分批导入"
+    declared = str(root.get("uniqueCount") or "")
+    if declared.isdigit() and int(declared) > MAX_SHARED_STRINGS:
+        raise RosterFormatError(msg)
+    # The attributes are optional and may lie; count the <si> tags in the raw bytes (text holds no "<").
+    count, tail = 0, b""
+    with zf.open(info) as f:
+        while chunk := f.read(1 << 20):
+            data = tail + chunk
+            matches = list(_SHARED_STRING_TAG.finditer(data))
+            count += len(matches)
+            if count > MAX_SHARED_STRINGS:
+                raise RosterFormatError(msg)
+            keep = max(len(data) - 64, matches[-1].end() if matches else 0)
+            tail = data[keep:]
+
+
+def _guarded(rows: NumberedRows) -> NumberedRows:
+    """Sheet XML is parsed lazily: a corrupt part surfaces half-way through the rows."""
+    try:
+        yield from rows
+    except RosterFormatError:
+        raise
+    except Exception as exc:
+        raise RosterFormatError(_MSG_CORRUPT) from exc
 
 
 def _open_csv(source: str | Path | IO[bytes]) -> tuple[Sheets, Closer]:
@@ -242,9 +334,16 @@ def _sniff_encoding(binary: IO[bytes]) -> tuple[str, int]:
 def _csv_rows(reader: Any) -> NumberedRows:
     """Number records by the line they start on (quoted cells may span lines)."""
     last_line = 0
-    for record in reader:
-        start, last_line = last_line + 1, reader.line_num
-        yield start, record
+    try:
+        for record in reader:
+            start, last_line = last_line + 1, reader.line_num
+            yield start, record
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise RosterFormatError(
+                f"第{last_line + 1}行：单元格内容超过{MAX_CELL_CHARS}个字符，请检查文件内容"
+            ) from exc
+        raise RosterFormatError(f"第{last_line + 1}行：CSV格式有误，无法读取") from exc
 
 
 def _numbered(rows: Iterable[RawRow]) -> NumberedRows:
@@ -400,10 +499,19 @@ def _data_rows(
 ) -> Iterator[RosterRow]:
     try:
         at_top = True
+        read = blank_run = yielded = 0
         for row_number, cells in rows:
+            read += 1
+            if read > MAX_DATA_ROWS + MAX_BLANK_RUN:
+                raise RosterFormatError(_MSG_TOO_MANY_ROWS)
             filled = [v for v in cells if not _is_blank(v)]
             if not filled:
+                blank_run += 1
+                if blank_run >= MAX_BLANK_RUN:
+                    return  # a sheet formatted down to row 1,048,576: the data has ended
                 continue
+            blank_run = 0
+            _check_lengths(row_number, cells)
             first = clean_cell(filled[0])
             if at_top and first.startswith(_NOTE_PREFIXES):
                 continue
@@ -413,9 +521,20 @@ def _data_rows(
             values = {name: _at(cells, col - 1) for col, name in columns.items()}
             if all(_is_blank(v) for v in values.values()):
                 continue  # stray text outside the known columns
+            yielded += 1
+            if yielded > MAX_DATA_ROWS:
+                raise RosterFormatError(_MSG_TOO_MANY_ROWS)
             yield RosterRow(row_number, values)
     finally:
         closer()
+
+
+def _check_lengths(row_number: int, cells: RawRow) -> None:
+    for idx, value in enumerate(cells, start=1):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise RosterFormatError(
+                f"第{row_number}行 {get_column_letter(idx)}列：内容超过{MAX_CELL_CHARS}个字符，请检查文件内容"
+            )
 
 
 def _is_footer(first: str) -> bool:

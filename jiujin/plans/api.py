@@ -19,6 +19,7 @@ from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.access import STAFF, NoAccess, access
 
 from . import services
 from .forms import PlanForm, PlanItemFormSet, plan_data
@@ -74,12 +75,13 @@ def _cadre_or_404(user: User, cadre_id: int) -> Cadre:
     try:
         return get_cadre_for_user(user, cadre_id)
     except Http404:
-        raise HttpError(404, "Not Found") from None
+        raise NoAccess() from None
 
 
 @router.get(
     "/cadres/{cadre_id}/plan", response={200: PlanOut, 404: Detail}, summary="服务方案 Get a cadre's plan"
 )
+@access(STAFF)
 def get_plan(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
     cadre = _cadre_or_404(caller(request), cadre_id)
     services.plan_record_view(actor=actor_from_request(request, via="api"), cadre=cadre)
@@ -91,6 +93,7 @@ def get_plan(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
     response={200: PlanOut, 403: Detail, 404: Detail},
     summary="保存服务方案 Create or replace a cadre's plan",
 )
+@access(STAFF)
 def put_plan(request: HttpRequest, cadre_id: int, payload: PlanIn) -> dict[str, Any]:
     user = caller(request)
     cadre = _cadre_or_404(user, cadre_id)

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jiujin.audit.models import AuditAction
-from jiujin.audit.services import Actor, audit_record
+from jiujin.audit.services import Actor, audit_labels_register, audit_record, diff
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.lib.calendar import lunar_label, recurring_dates
 from jiujin.visits.models import TaskKind, TaskStatus, VisitTask
@@ -167,6 +167,10 @@ def _apply_items(plan: ServicePlan, items: list[ItemValues], *, deactivate_missi
         plan.items.exclude(pk__in=kept).update(active=False)
 
 
+# `_summary` keys that are not ServicePlan columns (the others take the model's verbose_name).
+audit_labels_register("plans.serviceplan", {"services": "服务项目"})
+
+
 def _summary(plan: ServicePlan) -> dict[str, Any]:
     return {
         "needs": plan.needs,
@@ -199,6 +203,7 @@ def plan_create(
         actor=actor,
         action=AuditAction.CREATE,
         cadre=cadre,
+        subject=plan,
         detail="制定个性化服务方案",
         changes={k: [None, v] for k, v in after.items()},
     )
@@ -222,12 +227,13 @@ def plan_update(
     _apply_items(plan, items, deactivate_missing=True)
     _sync_tasks(plan)
     after = _summary(plan)
-    changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
+    changes = diff(before, after)
     if changes:
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
             cadre=plan.cadre,
+            subject=plan,
             detail="修改个性化服务方案",
             changes=changes,
         )
@@ -255,6 +261,7 @@ def plan_review(
         actor=actor,
         action=AuditAction.UPDATE,
         cadre=plan.cadre,
+        subject=plan,
         detail=f"复核个性化服务方案（{reviewed_on:%Y-%m-%d}）{nxt}{'：' + note if note else ''}",
     )
     return plan

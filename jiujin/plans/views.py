@@ -17,6 +17,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.access import STAFF, access
 from jiujin.core.http import AuthedRequest
 from jiujin.visits.models import TaskKind, VisitTask
 
@@ -31,6 +32,7 @@ def _cadre_for_edit(user: User, pk: int) -> Cadre:
     return cadre
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def cadre_plan(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
@@ -53,6 +55,7 @@ def cadre_plan(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     return render(request, "plans/plan.html", context)
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_plan_edit(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
@@ -80,6 +83,7 @@ def cadre_plan_edit(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     )
 
 
+@access(STAFF)
 @login_required
 @require_POST
 def cadre_plan_review(request: AuthedRequest, cadre_pk: int) -> HttpResponse:

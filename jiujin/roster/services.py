@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from phonenumbers import PhoneMetadata
@@ -40,12 +40,13 @@ from jiujin.cadres.models import (
     Tag,
     WorkUnit,
 )
+from jiujin.cadres.tags import tag_names_check, tag_scope_path
 from jiujin.cadres.validation import check_identity, choice_value, clean_phone, split_tags
 from jiujin.lib.dates import DateParseError, age_on, format_cn_date, parse_loose_date
 from jiujin.lib.idcard import mask_id_number
 from jiujin.lib.phones import mask_phone
 from jiujin.lib.roster import RosterFormatError, RosterRow, RosterTable, open_roster
-from jiujin.lib.text import clean_cell, clean_text
+from jiujin.lib.text import clean_cell, clean_text, excel_safe, has_control_chars
 from jiujin.orgs.models import OrgUnit
 
 from .headers import column_labels
@@ -210,6 +211,9 @@ class _RowParser:
     def parse(self, raw: RosterRow) -> tuple[_Row | None, list[RowError]]:
         v = raw.values
         values: dict[str, Any] = {}
+        # Invisible control characters would break every later export: refuse the cell outright.
+        control = {key: "含有不可见的控制字符" for key, value in v.items() if has_control_chars(value)}
+        v = {key: None if key in control else value for key, value in v.items()}
         errors: dict[str, str] = {}
         row = _Row(raw.row_number, values, self.target)
 
@@ -235,7 +239,9 @@ class _RowParser:
         attempt("family_name", lambda: self._family(v, row))
         attempt("community", lambda: self._community(v.get("community"), row))
         tags = split_tags(clean_text(v.get("hobbies")))
+        attempt("hobbies", lambda: tag_names_check(tags))
         row.tags = tags or None
+        errors.update(control)
         if errors:
             return None, [RowError(raw.row_number, key, msg) for key, msg in errors.items()]
         return row, []
@@ -566,7 +572,9 @@ class _Importer:
     def _write(self, plans: list[_Plan], units: dict[str, Any]) -> None:
         creates = [p for p in plans if p.cadre is None]
         updates = [p for p in plans if p.changes]
-        tag_ids = _tag_ids({n for p in creates + updates if p.row.tags for n in p.row.tags})
+        tag_ids = _tag_ids(
+            {(p.row.community, n) for p in creates + updates if p.row.tags for n in p.row.tags}
+        )
         now = timezone.now()
 
         new_cadres = []
@@ -598,11 +606,18 @@ class _Importer:
 
         changed = [p for p in creates + updates if p.tags_changed]
         through = Cadre.tags.through
-        through.objects.filter(cadre_id__in=[p.written.pk for p in updates if p.tags_changed]).delete()
+        replaced = through.objects.filter(cadre_id__in=[p.written.pk for p in updates if p.tags_changed])
+        old_tag_ids = set(replaced.values_list("tag_id", flat=True))
+        replaced.delete()
         through.objects.bulk_create(
-            [through(cadre_id=p.written.pk, tag_id=tag_ids[n]) for p in changed for n in p.row.tags or ()],
+            [
+                through(cadre_id=p.written.pk, tag_id=tag_ids[tag_scope_path(p.row.community.path), n])
+                for p in changed
+                for n in p.row.tags or ()
+            ],
             batch_size=1000,
         )
+        Tag.objects.filter(pk__in=old_tag_ids, cadres__isnull=True).delete()  # tags no cadre uses any more
         FamilyContact.objects.bulk_create(
             [
                 FamilyContact(cadre=p.cadre, **cast(dict[str, Any], p.row.family))
@@ -648,11 +663,18 @@ def _tags_and_family(cadre_ids: list[int]) -> tuple[dict[int, list[str]], dict[i
     return {k: sorted(v) for k, v in tags.items()}, family
 
 
-def _tag_ids(names: set[str]) -> dict[str, int]:
-    if not names:
+def _tag_ids(wanted: set[tuple[OrgUnit, str]]) -> dict[tuple[str, str], int]:
+    """(district path, name) -> tag id for the (community, name) pairs: tags are per district."""
+    if not wanted:
         return {}
-    Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
-    return dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    paths = {tag_scope_path(c.path) for c, _ in wanted}
+    units = dict(OrgUnit.objects.filter(path__in=paths).values_list("path", "pk"))
+    keys = {(tag_scope_path(c.path), n) for c, n in wanted}
+    Tag.objects.bulk_create([Tag(org_unit_id=units[p], name=n) for p, n in keys], ignore_conflicts=True)
+    names = {n for _, n in keys}
+    rows = Tag.objects.filter(org_unit__path__in=paths, name__in=names)
+    found = {(p, n): pk for p, n, pk in rows.values_list("org_unit__path", "name", "pk")}
+    return {k: found[k] for k in keys}
 
 
 def _chunks(rows: Iterable[RosterRow], size: int) -> Iterator[list[RosterRow]]:
@@ -788,7 +810,7 @@ def cadre_export_roster(
         ws.column_dimensions[get_column_letter(idx)].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"  # title and header stay visible while scrolling
     ws.merged_cells.add(f"A1:{get_column_letter(len(EXPORT_COLUMNS))}1")
-    ws.append([_styled(ws, title, Font(bold=True, size=16), Alignment(horizontal="center"))])
+    ws.append([_styled(ws, excel_safe(ws, title), Font(bold=True, size=16), Alignment(horizontal="center"))])
     ws.append([_styled(ws, h, Font(bold=True), Alignment(horizontal="center")) for h, _, _ in EXPORT_COLUMNS])
 
     qs = cadres.select_related("community", "work_unit", "responsible_worker").prefetch_related("tags")
@@ -810,14 +832,16 @@ def cadre_export_roster(
 
 
 def _styled(ws: Any, value: Any, font: Font, alignment: Alignment) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
     cell.font, cell.alignment = font, alignment
     return cell
 
 
 def _cell(ws: Any, header: str, value: Any) -> Any:
+    # Names, addresses and habits are whatever someone typed: never a formula, never a broken file.
+    safe = excel_safe(ws, value)
     if header not in TEXT_COLUMNS or not value:
-        return value
-    cell = WriteOnlyCell(ws, value=str(value))
+        return safe
+    cell = safe if isinstance(safe, Cell) else WriteOnlyCell(ws, value=str(safe))
     cell.number_format = "@"
     return cell

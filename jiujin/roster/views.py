@@ -16,6 +16,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.filters import CadreFilterForm
 from jiujin.cadres.models import Cadre, Category, Gender, Rank
+from jiujin.core.access import access, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.lib.dates import format_cn_date
 from jiujin.lib.idcard import mask_id_number
@@ -25,9 +26,21 @@ from jiujin.orgs.models import OrgUnit
 
 from .forms import RosterConfirmForm, RosterUploadForm
 from .services import ImportResult, cadre_export_roster, cadre_import_roster, export_title
-from .uploads import StoredUpload, delete_upload, load_upload, save_upload
+from .uploads import (
+    StoredUpload,
+    claim_upload,
+    delete_upload,
+    load_upload,
+    mark_imported,
+    save_upload,
+    upload_state,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALREADY = {
+    "imported": "该文件已导入，无需再次确认",
+    "importing": "该文件正在导入，请勿重复提交，稍候刷新本页查看结果",
+}
 
 
 def _require(user: User, capability: str) -> None:
@@ -35,6 +48,7 @@ def _require(user: User, capability: str) -> None:
         raise PermissionDenied
 
 
+@access(staff("import_roster"))
 @login_required
 def roster_import(request: AuthedRequest) -> HttpResponse:
     """Upload → dry run → preview. Nothing is written until the preview is confirmed."""
@@ -52,17 +66,27 @@ def roster_import(request: AuthedRequest) -> HttpResponse:
     return render(request, "roster/import.html", {"form": form})
 
 
+@access(staff("import_roster"))
 @login_required
 @require_POST
 def roster_confirm(request: AuthedRequest) -> HttpResponse:
     """Import the previewed file for real, validating it again: the preview proves nothing by now."""
     _require(request.user, "import_roster")
     form = RosterConfirmForm(request.POST)
-    upload = load_upload(form.cleaned_data["token"], user_id=request.user.pk) if form.is_valid() else None
-    if upload is None:
-        raise Http404("上传的文件已过期或不存在，请重新上传")
-    unit = get_object_or_404(OrgUnit.objects.for_user(request.user), code=upload.unit_code)
-    return _run(request, upload, unit, dry_run=False)
+    token = form.cleaned_data["token"] if form.is_valid() else ""
+    upload = load_upload(token, user_id=request.user.pk)
+    unit = (
+        get_object_or_404(OrgUnit.objects.for_user(request.user), code=upload.unit_code) if upload else None
+    )
+    # A double click sends two confirms: only the one that claims the file imports it.
+    claimed = claim_upload(upload) if upload else None
+    if claimed is None or unit is None:
+        state = upload_state(token, user_id=request.user.pk)
+        if state is None:
+            raise Http404("上传的文件已过期或不存在，请重新上传")
+        messages.info(request, ALREADY[state])
+        return redirect("roster:import")
+    return _run(request, claimed, unit, dry_run=False)
 
 
 def _run(request: AuthedRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run: bool) -> HttpResponse:
@@ -78,8 +102,11 @@ def _run(request: AuthedRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run
         delete_upload(upload)
         form = RosterUploadForm(user=request.user, initial={"unit": unit.code})
         return render(request, "roster/import.html", {"form": form, "file_error": str(exc)})
+    except BaseException:
+        delete_upload(upload)  # the file must not outlive a failed import either
+        raise
     if not dry_run and result.ok:
-        delete_upload(upload)
+        mark_imported(upload)
         messages.success(request, f"「{upload.filename}」导入完成：{result.summary}。")
         return redirect("roster:import")
     context = {
@@ -126,6 +153,7 @@ def _preview_rows(result: ImportResult, *, sensitive: bool) -> list[dict[str, An
     return rows
 
 
+@access(staff("export_roster"))
 @login_required
 def roster_export(request: AuthedRequest) -> FileResponse:
     """The list page's current filter, as an .xlsx 台账 (same query string as the list)."""

@@ -22,6 +22,8 @@ from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.access import LOGIN, STAFF, NoAccess, access
+from jiujin.core.paging import MAX_PAGE
 
 from . import selectors
 from .forms import IntakeForm, TransitionForm
@@ -98,10 +100,11 @@ class RequestFilters(Schema):
     cadre: int | None = Field(None, description="老干部 id")
     state: StateName | None = None
     overdue: bool | None = Field(None, description="true 只看超时的，false 只看未超时的")
-    page: int = Field(1, ge=1, description=f"每页 {PAGE_SIZE} 项")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"每页 {PAGE_SIZE} 项")
 
 
 @router.get("/service-requests", response=RequestPage, summary="服务工单 List service requests")
+@access(LOGIN)
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict[str, Any]:
     now = timezone.now()
     qs = selectors.filtered(
@@ -117,12 +120,13 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict[
     response={201: RequestOut, 403: Detail, 404: Detail},
     summary="受理服务工单 Create a service request",
 )
+@access(STAFF)
 def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[str, Any]]:
     user = caller(request)
     try:
         get_cadre_for_user(user, payload.cadre)  # out of scope is 404, before the 403
     except Http404:
-        raise HttpError(404, "Not Found") from None
+        raise NoAccess() from None
     if not user.can(DISPATCH):
         raise HttpError(403, "没有受理服务工单的权限")
     form = IntakeForm(payload.dict(), user=user)
@@ -136,6 +140,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[
     response={200: RequestOut, 403: Detail, 404: Detail, 409: Detail},
     summary="工单状态变更 Dispatch, arrive, complete or cancel",
 )
+@access(LOGIN)
 def transition_request(request: HttpRequest, request_id: int, payload: TransitionIn) -> dict[str, Any]:
     user = caller(request)
     sr = _request_or_404(user, request_id)
@@ -165,7 +170,7 @@ def _request_or_404(user: User, pk: int) -> ServiceRequest:
     try:
         return selectors.request_for_user(user, pk, timezone.now())
     except Http404:
-        raise HttpError(404, "Not Found") from None
+        raise NoAccess() from None
 
 
 def _reread(user: User, pk: int) -> ServiceRequest:

@@ -14,7 +14,8 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, W
 from django.http import Http404
 
 from jiujin.accounts.models import Role, User
-from jiujin.cadres.models import Cadre
+from jiujin.cadres.models import Cadre, CadreStatus
+from jiujin.core.access import is_volunteer
 from jiujin.orgs.models import OrgUnit
 from jiujin.visits.models import VisitRecord
 from jiujin.volunteers.models import Volunteer
@@ -27,6 +28,11 @@ ASSIGNEE_OPTIONS_LIMIT = 300
 
 
 def requests_for_user(user: User) -> QuerySet[ServiceRequest]:
+    """Staff: the requests of cadres in scope. A volunteer: only the requests sent to them, of cadres on file."""
+    if is_volunteer(user):
+        return ServiceRequest.objects.filter(
+            assignee_volunteer__user=user, cadre__status=CadreStatus.ACTIVE
+        )
     return ServiceRequest.objects.filter(cadre__in=Cadre.objects.for_user(user).values("pk"))
 
 

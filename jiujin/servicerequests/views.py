@@ -25,6 +25,7 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import cadre_record_view
+from jiujin.core.access import LOGIN, STAFF, access, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.orgs.models import OrgUnit
 
@@ -55,6 +56,7 @@ def _require(user: User, capability: str, message: str) -> None:
 # ---------------------------------------------------------------- intake
 
 
+@access(staff("dispatch_services"))
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: AuthedRequest) -> HttpResponse:
@@ -93,6 +95,7 @@ def _intake_initial(request: AuthedRequest, record: Any) -> dict[str, Any]:
     return {"cadre": cadre} if cadre else {}
 
 
+@access(staff("dispatch_services"))
 @login_required
 @require_GET
 def cadre_search(request: AuthedRequest) -> HttpResponse:
@@ -106,6 +109,7 @@ def cadre_search(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- board
 
 
+@access(staff("dispatch_services"))
 @login_required
 @require_GET
 def board(request: AuthedRequest) -> HttpResponse:
@@ -128,6 +132,7 @@ def _board_context(request: AuthedRequest, notice: str = "", kind: str = "") -> 
 # ---------------------------------------------------------------- lists
 
 
+@access(LOGIN)
 @login_required
 @require_GET
 def mine(request: AuthedRequest) -> HttpResponse:
@@ -144,6 +149,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
     return render(request, "servicerequests/mine.html", context)
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def request_list(request: AuthedRequest) -> HttpResponse:
@@ -178,6 +184,7 @@ def _list_filters(request: AuthedRequest) -> dict[str, Any]:
 # ---------------------------------------------------------------- one request
 
 
+@access(LOGIN)
 @login_required
 @require_GET
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -210,6 +217,7 @@ def _allowed(user: User, sr: ServiceRequest, state: str) -> bool:
     return refusal(sr.state, state) is None and may_transition(user, sr, state)
 
 
+@access(LOGIN)
 @login_required
 @require_POST
 def transition(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -254,6 +262,7 @@ def _next_url(request: AuthedRequest, sr: ServiceRequest) -> str:
     return reverse(names[target]) if target in names else reverse("servicerequests:detail", args=[sr.pk])
 
 
+@access(LOGIN)
 @login_required
 @require_POST
 def rate(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -276,6 +285,7 @@ def rate(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- response targets
 
 
+@access(staff("dispatch_services"))
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets(request: AuthedRequest) -> HttpResponse:

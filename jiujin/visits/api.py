@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -22,6 +23,8 @@ from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.access import STAFF, NoAccess, access
+from jiujin.core.paging import MAX_PAGE
 
 from .forms import CadreEventForm, VisitRecordForm
 from .models import VisitRecord, VisitTask
@@ -54,7 +57,7 @@ class TaskFilters(Schema):
     to: date | None = Field(None, description="应访日期止 YYYY-MM-DD（含）")
     status: TaskStatusName | None = Field(None, description="open / done / overdue / cancelled")
     kind: TaskKindName | None = None
-    page: int = Field(1, ge=1, description=f"每页 {PAGE_SIZE} 项")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"每页 {PAGE_SIZE} 项")
 
 
 class TaskOut(Schema):
@@ -117,6 +120,7 @@ class RecordOut(Schema):
 
 
 @router.get("/visit-tasks", response=TaskPage, summary="走访任务 List visit tasks")
+@access(STAFF)
 def list_visit_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> dict[str, Any]:
     qs = with_effective_status(VisitTask.objects.for_user(caller(request)), timezone.localdate())
     if filters.cadre is not None:
@@ -153,6 +157,7 @@ def _task_out(task: VisitTask) -> dict[str, Any]:
     response={201: EventOut, 403: Detail, 404: Detail},
     summary="登记事件 Record an event on a cadre",
 )
+@access(STAFF)
 def create_event(request: HttpRequest, cadre_id: int, payload: EventIn) -> tuple[int, dict[str, Any]]:
     user = caller(request)
     cadre = _cadre_or_404(user, cadre_id)
@@ -162,13 +167,17 @@ def create_event(request: HttpRequest, cadre_id: int, payload: EventIn) -> tuple
     form = CadreEventForm({**payload.dict(), "confirm_death": True})
     raise_form_errors(form)
     data = form.cleaned_data
-    event = cadre_event_record(
-        actor=actor_from_request(request, via="api"),
-        cadre=cadre,
-        kind=data["kind"],
-        on=data["date"],
-        note=data["note"],
-    )
+    try:
+        event = cadre_event_record(
+            actor=actor_from_request(request, via="api"),
+            cadre=cadre,
+            kind=data["kind"],
+            on=data["date"],
+            note=data["note"],
+        )
+    except DjangoValidationError as exc:  # e.g. the cadre has died: 422 with the Chinese message, not 500
+        form.add_error(None, exc)
+        raise_form_errors(form)
     tasks = sorted(event.tasks.values_list("pk", flat=True))
     return 201, {
         "id": event.pk,
@@ -185,11 +194,12 @@ def create_event(request: HttpRequest, cadre_id: int, payload: EventIn) -> tuple
     response={201: RecordOut, 404: Detail, 409: Detail},
     summary="记录走访 Record a visit",
 )
+@access(STAFF)
 def create_record(request: HttpRequest, task_id: int, payload: RecordIn) -> tuple[int, dict[str, Any]]:
     user = caller(request)
     task = task_for_user(user, task_id)
     if task is None:
-        raise HttpError(404, "Not Found")
+        raise NoAccess()
     form = VisitRecordForm(_record_values(user, payload), user=user)
     raise_form_errors(form)
     try:
@@ -232,4 +242,4 @@ def _cadre_or_404(user: User, cadre_id: int) -> Cadre:
         return get_cadre_for_user(user, cadre_id)
     except Http404:
         # The same answer for missing and out of scope, whatever DEBUG says.
-        raise HttpError(404, "Not Found") from None
+        raise NoAccess() from None

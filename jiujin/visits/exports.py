@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from jiujin.lib.dates import format_cn_date
+from jiujin.lib.text import excel_safe
 
 from .models import VisitRecord
 
@@ -64,7 +65,8 @@ def write_ledger(records: Iterable[VisitRecord], *, title: str) -> tuple[bytes, 
     cadre_ids: set[int] = set()
     for number, record in enumerate(records, start=1):
         cadre_ids.add(record.task.cadre_id)
-        ws.append(ledger_row(number, record))
+        # Findings and needs are free text: never a formula, never a control character that breaks the file.
+        ws.append([excel_safe(ws, value) for value in ledger_row(number, record)])
     wb.properties.title = title
     out = BytesIO()
     wb.save(out)

@@ -172,6 +172,12 @@ class VisitTask(models.Model):
             models.UniqueConstraint(
                 fields=["cadre", "rule_key", "occurrence"], name="visittask_unique_occurrence"
             ),
+            # A cadre dies once: parallel 去世 events make one 吊唁慰问 (a cancelled one may be re-made).
+            models.UniqueConstraint(
+                fields=["cadre"],
+                condition=Q(kind="condolence") & ~Q(status="cancelled"),
+                name="visittask_one_condolence",
+            ),
         ]
         indexes = [
             models.Index(fields=["assignee", "status", "due_date"], name="visittask_agenda"),

@@ -14,7 +14,7 @@ from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -381,6 +381,8 @@ class _EventTask:
     priority: int
 
 
+DECEASED_NO_EVENTS = "该老干部已去世，不能登记事件"
+
 EVENT_TASKS: dict[str, _EventTask] = {
     EventKind.HOSPITALISED: _EventTask(TaskKind.HOSPITAL, "住院探视", "hospital_days", PRIORITY_HIGH),
     EventKind.FAMILY_EVENT: _EventTask(
@@ -396,6 +398,11 @@ def cadre_event_record(*, actor: Actor, cadre: Cadre, kind: str, on: date, note:
     """Record 住院/重大家事/特殊情况/去世 and create the visit it calls for; a death also closes the file."""
     if kind not in EVENT_TASKS:
         raise ValidationError({"kind": "未知的事件类型"})
+    # Lock the cadre: parallel 去世 events wait here, then see the file closed (one event, one 吊唁).
+    locked = Cadre.objects.select_for_update().only("status").get(pk=cadre.pk)
+    cadre.status = locked.status
+    if cadre.status == CadreStatus.DECEASED:
+        raise ValidationError(DECEASED_NO_EVENTS)
     if cadre.status != CadreStatus.ACTIVE:
         raise ValidationError("只能为在册老干部登记事件")
     event = CadreEvent.objects.create(cadre=cadre, kind=kind, date=on, note=note, created_by=actor.user)
@@ -445,6 +452,18 @@ def _event_task_create(*, cadre: Cadre, event: CadreEvent) -> VisitTask:
     days = getattr(effective_rules(cadre.community).settings, spec.days_setting)
     due = event.date + timedelta(days=days)
     overdue = due < timezone.localdate()  # an event recorded late is already overdue
+    if spec.kind != TaskKind.CONDOLENCE:
+        return _event_task_insert(cadre=cadre, event=event, spec=spec, due=due, overdue=overdue)
+    try:
+        with transaction.atomic():  # a savepoint: visittask_one_condolence is the backstop of the lock
+            return _event_task_insert(cadre=cadre, event=event, spec=spec, due=due, overdue=overdue)
+    except IntegrityError:
+        raise ValidationError(DECEASED_NO_EVENTS) from None
+
+
+def _event_task_insert(
+    *, cadre: Cadre, event: CadreEvent, spec: _EventTask, due: date, overdue: bool
+) -> VisitTask:
     return VisitTask.objects.create(
         cadre=cadre,
         kind=spec.kind,

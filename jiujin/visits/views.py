@@ -25,6 +25,7 @@ from jiujin.accounts.models import Role, User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
+from jiujin.core.access import PUBLIC, STAFF, access, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.lib.calendar import lunar_label
 from jiujin.orgs.models import OrgLevel, OrgUnit
@@ -66,6 +67,7 @@ def _task_or_404(user: User, pk: int) -> VisitTask:
 # ---------------------------------------------------------------- agenda
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def agenda(request: AuthedRequest) -> HttpResponse:
@@ -80,6 +82,7 @@ def agenda(request: AuthedRequest) -> HttpResponse:
     return render(request, "visits/agenda.html", context)
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def task_row(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -88,6 +91,7 @@ def task_row(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "visits/_task.html", {"task": task, "today": timezone.localdate()})
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_record(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -140,6 +144,7 @@ def _task_gone(request: AuthedRequest, task: VisitTask, text: str) -> HttpRespon
 # ---------------------------------------------------------------- calendar
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def month_calendar(request: AuthedRequest) -> HttpResponse:
@@ -160,6 +165,7 @@ def month_calendar(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- supervisors
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def stats(request: AuthedRequest) -> HttpResponse:
@@ -195,6 +201,7 @@ def _community_or_404(user: User, code: str | None) -> OrgUnit | None:
     return unit
 
 
+@access(staff("export_roster"))
 @login_required
 @require_GET
 def ledger_export(request: AuthedRequest) -> HttpResponse:
@@ -222,6 +229,7 @@ def ledger_export(request: AuthedRequest) -> HttpResponse:
 # ---------------------------------------------------------------- one cadre
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def cadre_visits(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
@@ -238,6 +246,7 @@ def cadre_visits(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     return render(request, "visits/cadre.html", context)
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_event_new(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
@@ -299,6 +308,7 @@ def _rules_url(unit: OrgUnit) -> str:
     return f"{reverse('visits:rules')}?unit={unit.code}"
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def rules(request: AuthedRequest) -> HttpResponse:
@@ -312,6 +322,7 @@ def rules(request: AuthedRequest) -> HttpResponse:
     return render(request, "visits/rules.html", context)
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def rule_new(request: AuthedRequest) -> HttpResponse:
@@ -331,6 +342,7 @@ def _override_initial(unit: OrgUnit, query: Any) -> dict[str, Any]:
     return {name: getattr(spec, name) for name in fields} | {"enabled": True}
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -359,6 +371,7 @@ def _rule_form(
     return render(request, "visits/rule_form.html", {"unit": unit, "form": form, "rule": rule})
 
 
+@access(STAFF)
 @login_required
 @require_POST
 def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -368,6 +381,7 @@ def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(_rules_url(rule.org_unit))
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_edit(request: AuthedRequest) -> HttpResponse:
@@ -388,6 +402,7 @@ def settings_edit(request: AuthedRequest) -> HttpResponse:
 REMINDERS_PAGE_SIZE = 30
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def reminders(request: AuthedRequest) -> HttpResponse:
@@ -397,6 +412,7 @@ def reminders(request: AuthedRequest) -> HttpResponse:
     return render(request, "visits/reminders.html", {"page": page, "items": list(page.object_list)})
 
 
+@access(STAFF)
 @login_required
 @require_POST
 def reminders_mark_read(request: AuthedRequest) -> HttpResponse:
@@ -405,6 +421,7 @@ def reminders_mark_read(request: AuthedRequest) -> HttpResponse:
     return redirect("visits:reminders")
 
 
+@access(PUBLIC)
 @require_GET
 def reminders_badge(request: HttpRequest) -> HttpResponse:
     """The nav's unread count, fetched by htmx after the page loads so no page pays for it.

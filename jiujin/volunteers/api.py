@@ -23,6 +23,8 @@ from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.services import get_cadre_for_user
+from jiujin.core.access import LOGIN, STAFF, NoAccess, access
+from jiujin.core.paging import MAX_PAGE
 from jiujin.lib.phones import mask_phone
 
 from . import selectors
@@ -45,7 +47,7 @@ class Detail(Schema):
 class VolunteerFilters(Schema):
     community: str | None = Field(None, description="社区代码")
     active: bool | None = Field(None, description="true：只看在岗")
-    page: int = Field(1, ge=1, description=f"每页 {PAGE_SIZE} 项")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"每页 {PAGE_SIZE} 项")
 
 
 class VolunteerOut(Schema):
@@ -69,6 +71,7 @@ class VolunteerPage(Schema):
 
 
 @router.get("/volunteers", response={200: VolunteerPage, 404: Detail}, summary="志愿者 List volunteers")
+@access(STAFF)
 def list_volunteers(request: HttpRequest, filters: Query[VolunteerFilters]) -> dict[str, Any]:
     user = caller(request)
     community = _or_404(selectors.community_for_user, user, filters.community)
@@ -102,7 +105,7 @@ def _volunteer_out(v: Volunteer, show_phone: bool) -> dict[str, Any]:
 class PairingFilters(Schema):
     cadre: int | None = Field(None, description="老干部 id")
     active: bool | None = Field(None, description="true：只看当前结对；false：只看已结束的")
-    page: int = Field(1, ge=1, description=f"每页 {PAGE_SIZE} 项")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"每页 {PAGE_SIZE} 项")
 
 
 class PairingOut(Schema):
@@ -134,6 +137,7 @@ class PairingEndIn(Schema):
 
 
 @router.get("/pairings", response=PairingPage, summary="一助一结对 List pairings")
+@access(LOGIN)
 def list_pairings(request: HttpRequest, filters: Query[PairingFilters]) -> dict[str, Any]:
     qs = selectors.pairings_for(caller(request)).select_related("cadre", "volunteer")
     if filters.cadre is not None:
@@ -164,11 +168,12 @@ def _pairing_out(p: Pairing) -> dict[str, Any]:
     response={201: PairingOut, 403: Detail, 404: Detail, 409: Detail},
     summary="结对 Pair a cadre with a volunteer",
 )
+@access(STAFF)
 def create_pairing(request: HttpRequest, payload: PairingIn) -> tuple[int, dict[str, Any]]:
     user = caller(request)
     cadre = _or_404(get_cadre_for_user, user, payload.cadre)
     if selectors.is_volunteer(user):
-        raise HttpError(404, "Not Found")  # a volunteer sees no registry: no volunteer is "in scope"
+        raise NoAccess()  # a volunteer sees no registry: no volunteer is "in scope"
     volunteer = _or_404(selectors.volunteer_for_user, user, payload.volunteer)
     if not user.can("manage_cadres"):
         raise HttpError(403, "没有管理结对的权限")
@@ -189,6 +194,7 @@ def create_pairing(request: HttpRequest, payload: PairingIn) -> tuple[int, dict[
     response={200: PairingOut, 403: Detail, 404: Detail, 409: Detail},
     summary="结束结对 End a pairing",
 )
+@access(STAFF)
 def end_pairing(request: HttpRequest, pairing_id: int, payload: PairingEndIn) -> dict[str, Any]:
     user = caller(request)
     pairing = _or_404(selectors.pairing_for_user, user, pairing_id)
@@ -228,6 +234,7 @@ class ContactOut(Schema):
     response={200: list[ContactOut], 404: Detail},
     summary="联系记录 Contacts",
 )
+@access(LOGIN)
 def list_contacts(request: HttpRequest, pairing_id: int) -> list[dict[str, Any]]:
     pairing = _or_404(selectors.pairing_for_user, caller(request), pairing_id)
     return [_contact_out(c) for c in selectors.contacts_of(pairing)]
@@ -238,6 +245,7 @@ def list_contacts(request: HttpRequest, pairing_id: int) -> list[dict[str, Any]]
     response={201: ContactOut, 403: Detail, 404: Detail, 409: Detail},
     summary="记录联系 Log a contact",
 )
+@access(LOGIN)
 def create_contact(request: HttpRequest, pairing_id: int, payload: ContactIn) -> tuple[int, dict[str, Any]]:
     user = caller(request)
     pairing = _or_404(selectors.pairing_for_user, user, pairing_id)
@@ -275,7 +283,7 @@ def _or_404(fetch: Any, user: User, key: Any) -> Any:
         return fetch(user, key)
     except Http404:
         # The same answer for missing and out of scope, whatever DEBUG says.
-        raise HttpError(404, "Not Found") from None
+        raise NoAccess() from None
 
 
 def _run(service: Any, **kwargs: Any) -> Any:

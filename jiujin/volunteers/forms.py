@@ -10,7 +10,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
 from jiujin.accounts.models import User
-from jiujin.lib.phones import PhoneError, normalize_phone
+from jiujin.cadres.forms import kept, mask_stored
+from jiujin.lib.phones import PhoneError, mask_phone, normalize_phone
 
 from .models import ContactLog, Volunteer
 from .selectors import staff_communities
@@ -34,8 +35,12 @@ class VolunteerForm(forms.ModelForm):
         }
         help_texts = {"address": "写明楼栋（如“3栋”“3号楼”），推荐结对时同楼栋优先"}
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, volunteer: Volunteer | None = None, **kwargs: Any) -> None:
+        """`volunteer`: the one edited; an editor without `view_sensitive` sees its phone masked (blank keeps it)."""
         super().__init__(*args, **kwargs)
+        self.masked: dict[str, str] = {}
+        if volunteer is not None and not user.can("view_sensitive"):
+            mask_stored(self, volunteer, {"phone": mask_phone})
         community = self.fields["community"]
         community.queryset = staff_communities(user)  # type: ignore[attr-defined]
         unit = user.org_unit
@@ -43,6 +48,9 @@ class VolunteerForm(forms.ModelForm):
             community.initial = unit.pk
 
     def clean_phone(self) -> str:
+        stored = kept(self, "phone")
+        if stored is not None:
+            return stored
         try:
             return normalize_phone(self.cleaned_data["phone"])
         except PhoneError as exc:

@@ -13,8 +13,9 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from jiujin.accounts.models import Role, User
-from jiujin.cadres.models import Cadre, HealthStatus, LivingArrangement
+from jiujin.accounts.models import User
+from jiujin.cadres.models import Cadre, CadreStatus, HealthStatus, LivingArrangement
+from jiujin.core.access import is_volunteer
 from jiujin.orgs.models import OrgUnit
 
 from .matching import building_of, needs_of
@@ -30,10 +31,6 @@ ATTENTION_LIMIT = 200
 ELIGIBLE = Q(living_arrangement__in=[LivingArrangement.ALONE, LivingArrangement.EMPTY_NEST]) | Q(
     health_status__in=[HealthStatus.POOR, HealthStatus.DISABLED]
 )
-
-
-def is_volunteer(user: User) -> bool:
-    return user.is_authenticated and user.role == Role.VOLUNTEER and not user.sees_everything
 
 
 # ---------------------------------------------------------------- volunteers (staff)
@@ -103,12 +100,13 @@ def community_for_user(user: User, code: str | None) -> OrgUnit | None:
 
 
 def pairings_for(user: User) -> QuerySet[Pairing]:
-    """Staff: the pairings of cadres in scope, past and present. A volunteer: only their current pairings,
-    so an ended pairing disappears from every page and endpoint along with the cadre."""
-    qs = Pairing.objects.filter(cadre__in=Cadre.objects.for_user(user).values("pk"))
+    """Staff: the pairings of cadres in scope, past and present. A volunteer: only their current pairings of
+    cadres still on file, so an ended pairing or a closed file disappears from every page and endpoint."""
     if is_volunteer(user):
-        qs = qs.filter(volunteer__user=user, ended_on__isnull=True)
-    return qs
+        return Pairing.objects.filter(
+            volunteer__user=user, ended_on__isnull=True, cadre__status=CadreStatus.ACTIVE
+        )
+    return Pairing.objects.filter(cadre__in=Cadre.objects.for_user(user).values("pk"))
 
 
 def pairing_for_user(user: User, pk: Any) -> Pairing:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from jiujin.accounts.models import Role, User
 from jiujin.audit.models import AuditAction
-from jiujin.audit.services import Actor, audit_record
+from jiujin.audit.services import Actor, audit_record, diff, snapshot
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.lib.dates import format_cn_date
 from jiujin.orgs.models import OrgUnit
@@ -63,7 +63,13 @@ def volunteer_create(
         building=building_of(address),
     )
     volunteer.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, detail=f"新增志愿者 {name}（{community.name}）")
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        subject=volunteer,
+        detail=f"新增志愿者 {name}（{community.name}）",
+        changes=diff({}, snapshot(volunteer, VOLUNTEER_FIELDS)),
+    )
     return volunteer
 
 
@@ -83,6 +89,7 @@ def volunteer_update(*, actor: Actor, volunteer: Volunteer, values: dict[str, An
         and volunteer.pairings.filter(ended_on__isnull=True).exists()
     ):
         raise ValidationError({"active": "该志愿者还有结对的老人，请先结束结对或改由他人结对"})
+    before = snapshot(volunteer, VOLUNTEER_FIELDS)
     for name in changed:
         setattr(volunteer, name, values[name])
     fields = list(changed)
@@ -94,7 +101,9 @@ def volunteer_update(*, actor: Actor, volunteer: Volunteer, values: dict[str, An
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
+        subject=volunteer,
         detail=f"修改志愿者 {volunteer.name}：{'、'.join(_verbose_name(f) for f in changed)}",
+        changes=diff(before, snapshot(volunteer, VOLUNTEER_FIELDS)),
     )
     return fields
 
@@ -137,7 +146,10 @@ def volunteer_grant_login(*, actor: Actor, volunteer: Volunteer, username: str, 
     volunteer.user = user
     volunteer.save(update_fields=["user"])
     audit_record(
-        actor=actor, action=AuditAction.CREATE, detail=f"为志愿者 {volunteer.name} 开通登录账号 {username}"
+        actor=actor,
+        action=AuditAction.CREATE,
+        subject=volunteer,
+        detail=f"为志愿者 {volunteer.name} 开通登录账号 {username}",
     )
     return user
 
@@ -170,6 +182,7 @@ def pairing_create(*, actor: Actor, cadre: Cadre, volunteer: Volunteer, started_
         actor=actor,
         action=AuditAction.UPDATE,
         cadre=cadre,
+        subject=pairing,
         detail=f"一助一结对：{volunteer.name}",
         changes={PAIRING_KEY: [current.volunteer.name if current else None, volunteer.name]},
     )
@@ -215,10 +228,20 @@ def pairing_end(*, actor: Actor, pairing: Pairing, ended_on: date, reason: str) 
         actor=actor,
         action=AuditAction.UPDATE,
         cadre=locked.cadre,
+        subject=locked,
         detail=f"结束一助一结对：{locked.volunteer.name}（{reason}）",
         changes={PAIRING_KEY: [locked.volunteer.name, None]},
     )
     return pairing
+
+
+def pairings_end_for_closed_file(*, actor: Actor, cadre: Any, on: date, reason: str) -> int:
+    """A cadre who died or moved out: the volunteer keeps neither the pairing nor the address and phone."""
+    ended = 0
+    for pairing in Pairing.objects.select_for_update().filter(cadre=cadre, ended_on__isnull=True):
+        pairing_end(actor=actor, pairing=pairing, ended_on=max(on, pairing.started_on), reason=reason)
+        ended += 1
+    return ended
 
 
 # ---------------------------------------------------------------- contact logs
@@ -239,6 +262,7 @@ def contact_log_add(
         actor=actor,
         action=AuditAction.CREATE,
         cadre=pairing.cadre,
+        subject=log,
         detail=f"一助一联系记录（{log.get_form_display()}）{'，需要社区跟进' if needs_attention else ''}",
     )
     return log

@@ -26,9 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction
-from jiujin.audit.services import actor_from_request, audit_record_batch
+from jiujin.audit.services import actor_from_request, audit_record, audit_record_batch
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
+from jiujin.core.access import STAFF, VOLUNTEER, NoAccess, access
 from jiujin.core.http import AuthedRequest
 
 from . import selectors
@@ -73,6 +74,7 @@ def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
 # ---------------------------------------------------------------- registry
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def volunteer_list(request: AuthedRequest) -> HttpResponse:
@@ -97,6 +99,7 @@ def volunteer_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "volunteers/list.html", context)
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteer_create_view(request: AuthedRequest) -> HttpResponse:
@@ -110,6 +113,7 @@ def volunteer_create_view(request: AuthedRequest) -> HttpResponse:
     return render(request, "volunteers/form.html", {"form": form, "volunteer": None})
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def volunteer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -137,6 +141,7 @@ def _detail_context(
     }
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteer_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -144,7 +149,12 @@ def volunteer_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_for_user(request.user, pk)  # 404 before 403
     _require_manage(request.user)
     initial = VolunteerForm.initial_for(volunteer)
-    form = VolunteerForm(request.POST or None, user=request.user, initial=initial)
+    form = VolunteerForm(request.POST or None, user=request.user, initial=initial, volunteer=volunteer)
+    if request.method != "POST":
+        # The page shows the volunteer's phone and address (the phone masked without view_sensitive).
+        audit_record(
+            actor=actor_from_request(request), action=AuditAction.VIEW, subject=volunteer, detail="查看编辑页"
+        )
     if request.method == "POST" and form.is_valid():
         try:
             volunteer_update(actor=actor_from_request(request), volunteer=volunteer, values=form.cleaned_data)
@@ -156,6 +166,7 @@ def volunteer_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/form.html", {"form": form, "volunteer": volunteer})
 
 
+@access(STAFF)
 @login_required
 @require_POST
 def volunteer_login_view(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -182,6 +193,7 @@ def volunteer_login_view(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- cadres and pairing
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def cadre_list(request: AuthedRequest) -> HttpResponse:
@@ -193,6 +205,7 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "volunteers/cadres.html", {"page": page, "unpaired": unpaired})
 
 
+@access(STAFF)
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_pairing(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
@@ -258,6 +271,7 @@ def _pairing_context(request: AuthedRequest, cadre: Cadre, form: PairingForm) ->
     }
 
 
+@access(STAFF)
 @login_required
 @require_POST
 def pairing_end_view(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -283,6 +297,7 @@ def pairing_end_view(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- follow-up
 
 
+@access(STAFF)
 @login_required
 @require_GET
 def attention_list(request: AuthedRequest) -> HttpResponse:
@@ -295,6 +310,7 @@ def attention_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@access(STAFF)
 @login_required
 @require_POST
 def contact_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -318,6 +334,7 @@ def _volunteer_only(user: User) -> None:
         raise Http404("该页面供志愿者使用")
 
 
+@access(VOLUNTEER)
 @login_required
 @require_GET
 def my_home(request: AuthedRequest) -> HttpResponse:
@@ -336,13 +353,14 @@ def my_home(request: AuthedRequest) -> HttpResponse:
 
 
 def _my_pairing_of_cadre(user: User, cadre_pk: int) -> Pairing:
-    cadre = get_cadre_for_user(user, cadre_pk)  # only a currently paired cadre
-    pairing = selectors.my_pairings(user).filter(cadre=cadre).first()
+    # Only through a current pairing: a volunteer reaches no cadre by its id alone.
+    pairing = selectors.my_pairings(user).filter(cadre_id=cadre_pk).first()
     if pairing is None:
-        raise Http404("没有找到该老人")
+        raise NoAccess("没有找到该老人")
     return pairing
 
 
+@access(VOLUNTEER)
 @login_required
 @require_GET
 def my_cadre(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
@@ -361,6 +379,7 @@ def my_cadre(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     return render(request, "volunteers/my_cadre.html", context)
 
 
+@access(VOLUNTEER)
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_contact(request: AuthedRequest, pk: int) -> HttpResponse:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
@@ -18,8 +19,8 @@ from jiujin.audit.services import actor_from_request
 from jiujin.cadres.filters import CadreFilterForm
 from jiujin.cadres.models import Cadre, CadreQuerySet
 from jiujin.cadres.services import cadre_create, cadre_record_view, cadre_update, get_cadre_for_user, snapshot
+from jiujin.core.access import STAFF, NoAccess, access, is_volunteer
 from jiujin.core.paging import CappedPaginator
-from jiujin.volunteers.selectors import is_volunteer
 
 router = Router(tags=["cadres 老干部"])
 
@@ -28,6 +29,7 @@ LOOKUP_FILTERS = {"unit", "tag"}
 
 
 @router.get("", response=CadrePage, summary="老干部列表 List cadres")
+@access(STAFF)
 def list_cadres(request: HttpRequest, filters: Query[CadreFilters]) -> dict[str, Any]:
     user = caller(request)
     qs = _filtered(user, filters)
@@ -41,6 +43,7 @@ def list_cadres(request: HttpRequest, filters: Query[CadreFilters]) -> dict[str,
 
 
 @router.get("/{cadre_id}", response={200: CadreDetail, 404: Detail}, summary="老干部详情 One cadre")
+@access(STAFF)
 def get_cadre(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
     user = caller(request)
     cadre = _load(user, cadre_id)
@@ -49,20 +52,28 @@ def get_cadre(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
 
 
 @router.post("", response={201: CadreDetail, 403: Detail}, summary="新增老干部 Create a cadre")
+@access(STAFF)
 def create_cadre(request: HttpRequest, payload: CadreIn) -> tuple[int, dict[str, Any]]:
     user = _manager(request)
     form = bind_cadre_form(user=user, instance=Cadre(), sent=payload.model_dump(exclude_unset=True))
     raise_form_errors(form)
-    with transaction.atomic():  # the new work unit and the cadre stand or fall together
-        cadre = form.save(commit=False)
-        cadre.work_unit = form.work_unit()
-        cadre_create(actor=actor_from_request(request, via="api"), cadre=cadre, tag_names=form.tag_names())
+    try:
+        with transaction.atomic():  # the new work unit and the cadre stand or fall together
+            cadre = form.save(commit=False)
+            cadre.work_unit = form.work_unit()
+            cadre_create(
+                actor=actor_from_request(request, via="api"), cadre=cadre, tag_names=form.tag_names()
+            )
+    except DjangoValidationError as exc:  # e.g. the same ID number saved at the same moment: 422, not 500
+        form.add_error(None, exc)
+        raise_form_errors(form)
     return 201, cadre_detail(_load(user, cadre.pk), Reveal.for_detail(user))
 
 
 @router.patch(
     "/{cadre_id}", response={200: CadreDetail, 403: Detail, 404: Detail}, summary="修改老干部 Update a cadre"
 )
+@access(STAFF)
 def update_cadre(request: HttpRequest, cadre_id: int, payload: CadreIn) -> dict[str, Any]:
     user = _manager(request)
     cadre = _load(user, cadre_id)
@@ -108,7 +119,7 @@ def _load(user: User, cadre_id: int) -> Cadre:
         cadre = get_cadre_for_user(user, cadre_id)
     except Http404:
         # The same answer for missing and out of scope, whatever DEBUG says.
-        raise HttpError(404, "Not Found") from None
+        raise NoAccess() from None
     prefetch_related_objects([cadre], "tags", "family_contacts")
     return cadre
 

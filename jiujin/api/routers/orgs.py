@@ -7,12 +7,14 @@ from ninja import Router
 
 from jiujin.api.auth import caller
 from jiujin.api.schemas import OrgUnitOut
+from jiujin.core.access import STAFF, access
 from jiujin.orgs.models import OrgUnit
 
 router = Router(tags=["org-units 组织单位"])
 
 
 @router.get("", response=list[OrgUnitOut], summary="可见单位 Visible units")
+@access(STAFF)
 def list_org_units(request: HttpRequest) -> list[dict[str, Any]]:
     units = OrgUnit.objects.for_user(caller(request)).select_related("parent")
     return [

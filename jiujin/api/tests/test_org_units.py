@@ -33,7 +33,11 @@ def test_it_lists_the_city_root_without_a_parent(cast, api_as):
 
 @pytest.mark.parametrize(
     "who,expected",
-    [("community_b", {"421102001002"}), ("community_z", {"421181001001"}), ("volunteer", {"421102001001"})],
+    [("community_b", {"421102001002"}), ("community_z", {"421181001001"})],
 )
 def test_it_limits_outsiders_to_their_own_subtree(cast, api_as, who, expected):
     assert codes(api_as(getattr(cast, who))) == expected
+
+
+def test_it_lists_no_units_to_a_volunteer(cast, api_as):
+    assert api_as(cast.volunteer).get("/org-units").status_code == 404

@@ -38,9 +38,13 @@ def test_it_is_the_url_the_nav_links_to() -> None:
     assert reverse("audit:list") == URL
 
 
-@pytest.mark.parametrize("who", ["city", "district", "street", "community_a", "volunteer"])
+@pytest.mark.parametrize("who", ["city", "district", "street", "community_a"])
 def test_it_forbids_everyone_but_admins(cast, client_for, who) -> None:
     assert client_for(getattr(cast, who)).get(URL).status_code == 403
+
+
+def test_it_does_not_exist_for_a_volunteer(cast, client_for) -> None:
+    assert client_for(cast.volunteer).get(URL).status_code == 404
 
 
 def test_it_sends_anonymous_visitors_to_log_in(client, db) -> None:

@@ -13,6 +13,7 @@ from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.cadres.models import Cadre, CadreStatus, Category, HealthStatus, LivingArrangement, Rank
 from jiujin.cadres.tests.factories import CadreFactory, FamilyContactFactory
 from jiujin.lib.idcard import mask_id_number
+from jiujin.orgs.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +150,7 @@ def test_it_filters_by_unit(client_for: Any, cast: Any, tree: Any, cadre_a: Cadr
 
 
 def test_it_filters_by_tag(client_for: Any, cast: Any, cadre_a: Cadre, other_cadre: Cadre) -> None:
-    cadre_a.tags.create(name="书法")
+    cadre_a.tags.create(name="书法", org_unit=cadre_a.community.parent.parent)
     response = client_for(cast.community_a).get(LIST, {"tag": "书法"})
     assert listed(response) == ["张德明"]
 
@@ -197,7 +198,8 @@ def test_the_list_uses_a_constant_number_of_queries(
 def _tags(*names: str) -> list[Any]:
     from jiujin.cadres.models import Tag
 
-    return [Tag.objects.get_or_create(name=n)[0] for n in names]
+    district = OrgUnit.objects.get(code="421102")  # tags are per district (cadres.tags)
+    return [Tag.objects.get_or_create(name=n, org_unit=district)[0] for n in names]
 
 
 def test_it_summarises_the_four_must_knows_per_community(

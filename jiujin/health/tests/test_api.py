@@ -43,7 +43,7 @@ def test_it_answers_404_out_of_scope_then_403_without_view_health(
     url = path.format(pk=cadre_a.pk)
     for user in (cast.community_b, cast.community_z, cast.volunteer):
         response = call(api_as(user), method, url, body)
-        assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})
+        assert (response.status_code, response.json()) == (404, {"detail": "没有找到"})
     for user in (cast.street, cast.district):
         response = call(api_as(user), method, url, body)
         assert (response.status_code, response.json()) == (403, {"detail": "没有查看健康档案的权限"})
@@ -51,8 +51,8 @@ def test_it_answers_404_out_of_scope_then_403_without_view_health(
     assert not CheckUp.objects.exists() and not Condition.objects.exists() and not CadreEvent.objects.exists()
 
 
-def test_a_paired_volunteer_gets_403(cadre_a: Any, cast: Any, api_as: Any, paired: Any) -> None:
-    assert api_as(cast.volunteer).get(f"/cadres/{cadre_a.pk}/health").status_code == 403
+def test_a_paired_volunteer_gets_404(cadre_a: Any, cast: Any, api_as: Any, paired: Any) -> None:
+    assert api_as(cast.volunteer).get(f"/cadres/{cadre_a.pk}/health").status_code == 404
 
 
 def test_it_returns_the_whole_record_and_logs_the_view(
@@ -181,7 +181,7 @@ def test_a_stay_of_a_closed_file_is_a_conflict(cadre_a: Any, cast: Any, api_as: 
     response = api_as(cast.community_a).post(
         f"/cadres/{cadre_a.pk}/health/hospital-stays", {"hospital": "医院", "admitted_on": "2026-03-10"}
     )
-    assert (response.status_code, response.json()) == (409, {"detail": "只能为在册老干部登记事件"})
+    assert (response.status_code, response.json()) == (409, {"detail": "该老干部已去世，不能登记事件"})
     assert not HospitalStay.objects.exists()
 
 

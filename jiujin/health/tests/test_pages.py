@@ -49,7 +49,7 @@ def test_it_answers_404_out_of_scope_before_403(url: str, cadre_a: Any, cast: An
 
 def test_it_forbids_a_paired_volunteer(cadre_a: Any, cast: Any, client_for: Any, paired: Any) -> None:
     # In scope now (paired), so no longer 404 — but volunteers have no view_health.
-    assert client_for(cast.volunteer).get(f"/health/cadres/{cadre_a.pk}/").status_code == 403
+    assert client_for(cast.volunteer).get(f"/health/cadres/{cadre_a.pk}/").status_code == 404
 
 
 def test_it_refuses_writes_without_permission(cadre_a: Any, cast: Any, client_for: Any) -> None:

@@ -1,11 +1,14 @@
 import io
 import resource
+import time
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from jiujin.lib import roster
 from jiujin.lib.roster import HEADER_ALIASES, RosterFormatError, RosterTable, open_roster
 
 ID_X = "11010519491231002X"
@@ -268,3 +271,139 @@ def test_it_keeps_each_mapped_columns_header_text_for_error_messages(tmp_path):
     wb.save(path)
     with open_roster(path) as table:
         assert table.labels == {1: "姓名", 2: "公民身份号码", 3: "手机"}
+
+
+# --- hostile and broken files ----------------------------------------------------
+
+
+def _roster_zip(path: Path, rows: int = 2, **parts: bytes) -> Path:
+    """A real two-row roster saved by openpyxl, with some zip members replaced (key: member name)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号"])
+    for i in range(rows):
+        ws.append([f"人员{i}", f"{i:018d}"])
+    plain = io.BytesIO()
+    wb.save(plain)
+    replace = {name.replace("__", "/").replace("_dot_", "."): data for name, data in parts.items()}
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, replace.pop(info.filename, None) or src.read(info))
+        for name, data in replace.items():
+            dst.writestr(name, data)
+    return path
+
+
+def _sheet(rows_xml: str) -> bytes:
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    return (
+        f'<?xml version="1.0"?><worksheet xmlns="{ns}"><sheetData>{rows_xml}</sheetData></worksheet>'.encode()
+    )
+
+
+def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+HEADER_XML = f'<row r="1">{_inline("A1", "姓名")}{_inline("B1", "身份证号")}</row>'
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _open_rows(path: Path) -> list[int]:
+    with open_roster(path) as table:
+        return [r.row_number for r in table.rows]
+
+
+def test_it_refuses_a_zip_without_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    with pytest.raises(RosterFormatError, match="无法打开Excel文件"):
+        open_roster(path)
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+        '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>',
+    ],
+)
+def test_it_refuses_xml_with_a_dtd_xxe_or_billion_laughs(tmp_path: Path, doctype: str) -> None:
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strings = f'<?xml version="1.0"?>{doctype}<sst xmlns="{ns}"><si><t>&xxe;</t></si></sst>'.encode()
+    path = _roster_zip(tmp_path / "x.xlsx", xl__sharedStrings_dot_xml=strings)
+    with pytest.raises(RosterFormatError, match="DTD"):
+        open_roster(path)
+
+
+@pytest.mark.parametrize("where", ["xl/workbook.xml", SHEET])
+def test_it_reports_corrupt_xml_cleanly(tmp_path: Path, where: str) -> None:
+    path = tmp_path / "x.xlsx"
+    broken = _sheet(HEADER_XML + '<row r="2">' + _inline("A2", "张德明"))[:-30]  # cut mid-tag
+    _roster_zip(path, **{where.replace("/", "__").replace(".", "_dot_"): broken})
+    with pytest.raises(RosterFormatError, match="损坏"):
+        _open_rows(path)
+
+
+def test_it_counts_shared_strings_before_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(roster, "MAX_SHARED_STRINGS", 5)
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    # No uniqueCount: only counting the <si> tags finds out.
+    strings = f'<sst xmlns="{ns}">{"<si><t/></si>" * 6}</sst>'.encode()
+    path = _roster_zip(tmp_path / "x.xlsx", xl__sharedStrings_dot_xml=strings)
+    with pytest.raises(RosterFormatError, match="文本单元格过多"):
+        open_roster(path)
+    assert _open_rows(_roster_zip(tmp_path / "ok.xlsx", rows=1)) == [2]  # 4 strings are fine
+
+
+def test_it_refuses_a_declared_huge_shared_string_table(tmp_path: Path) -> None:
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strings = f'<sst xmlns="{ns}" uniqueCount="2000000"><si><t/></si></sst>'.encode()
+    with pytest.raises(RosterFormatError, match="文本单元格过多"):
+        open_roster(_roster_zip(tmp_path / "x.xlsx", xl__sharedStrings_dot_xml=strings))
+
+
+def test_it_refuses_a_zip_that_unpacks_too_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(roster, "MAX_UNPACKED_BYTES", 20_000)
+    path = _roster_zip(tmp_path / "x.xlsx", docProps__big_dot_xml=b"<a>" + b" " * 30_000 + b"</a>")
+    with pytest.raises(RosterFormatError, match="解压后过大"):
+        open_roster(path)
+
+
+def test_it_stops_after_a_long_run_of_empty_rows(tmp_path: Path) -> None:
+    # One cell at the sheet's last row: openpyxl pads a million empty rows before it.
+    data = f'<row r="2">{_inline("A2", "张德明")}{_inline("B2", "1")}</row>'
+    far = f'<row r="1048576">{_inline("A1048576", "王五")}{_inline("B1048576", "2")}</row>'
+    path = _roster_zip(
+        tmp_path / "x.xlsx",
+        **{SHEET.replace("/", "__").replace(".", "_dot_"): _sheet(HEADER_XML + data + far)},
+    )
+    started = time.monotonic()
+    assert _open_rows(path) == [2]
+    assert time.monotonic() - started < 2
+
+
+def test_it_refuses_too_many_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(roster, "MAX_DATA_ROWS", 3)
+    with pytest.raises(RosterFormatError, match="请拆分后分批导入"):
+        _open_rows(_roster_zip(tmp_path / "x.xlsx", rows=4))
+    assert _open_rows(_roster_zip(tmp_path / "ok.xlsx", rows=3)) == [2, 3, 4]
+
+
+def test_it_refuses_overlong_cells(tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.append(["姓名", "身份证号", "住址"])
+    wb.active.append(["张德明", "1", "长" * 10_001])
+    with pytest.raises(RosterFormatError, match="第2行 C列：内容超过10000个字符"):
+        _open_rows(_save(wb, tmp_path / "x.xlsx"))
+
+
+def test_it_reports_a_csv_field_beyond_the_csv_modules_limit(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text('姓名,身份证号\n张德明,1\n王五,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    with pytest.raises(RosterFormatError, match="第3行：单元格内容超过10000个字符"):
+        _open_rows(path)

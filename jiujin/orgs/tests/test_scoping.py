@@ -15,23 +15,32 @@ def test_it_scopes_cadres_up_the_chain_and_nowhere_else(cast, cadre_a):
         assert not Cadre.objects.for_user(user).exists(), user
 
 
-def test_it_shows_a_volunteer_only_the_cadres_currently_paired_with_them(cast, tree, cadre_a):
+def test_it_gives_a_volunteer_no_staff_scope_only_current_pairings_of_cadres_on_file(cast, tree, cadre_a):
     from datetime import date
 
+    from jiujin.cadres.models import CadreStatus
     from jiujin.cadres.tests.factories import CadreFactory
     from jiujin.volunteers.models import Pairing, Volunteer
+    from jiujin.volunteers.selectors import pairings_for
 
     other = CadreFactory(community=tree.community_a)
     volunteer = Volunteer.objects.create(
         name="小李", phone="13900000001", community=tree.community_a, user=cast.volunteer
     )
     pairing = Pairing.objects.create(cadre=cadre_a, volunteer=volunteer, started_on=date(2026, 1, 1))
-    assert list(Cadre.objects.for_user(cast.volunteer)) == [cadre_a]
-    assert other not in Cadre.objects.for_user(cast.volunteer)
+    assert not Cadre.objects.for_user(cast.volunteer).exists()  # visits, health, plans: none of theirs
+    assert [p.cadre for p in pairings_for(cast.volunteer)] == [cadre_a]
+    assert other not in [p.cadre for p in pairings_for(cast.volunteer)]
 
+    cadre_a.status = CadreStatus.DECEASED
+    cadre_a.save(update_fields=["status"])
+    assert not pairings_for(cast.volunteer).exists()  # no address or phone after the file is closed
+
+    cadre_a.status = CadreStatus.ACTIVE
+    cadre_a.save(update_fields=["status"])
     pairing.ended_on = date(2026, 6, 1)
     pairing.save(update_fields=["ended_on"])
-    assert not Cadre.objects.for_user(cast.volunteer).exists()
+    assert not pairings_for(cast.volunteer).exists()
 
 
 def test_it_reads_the_chain_of_units_off_the_path(tree):

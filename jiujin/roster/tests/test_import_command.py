@@ -81,3 +81,15 @@ def test_it_reports_unreadable_files(tmp_path: Path, tree: Any) -> None:
     path.write_bytes(b"junk")
     with pytest.raises(CommandError, match="xls"):
         call(str(path), "--community", tree.community_a.code)
+
+
+def test_it_exits_1_with_a_chinese_error_for_a_hostile_xlsx(tmp_path: Path, tree: Any) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "a">]><Types/>')
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(CommandError, match="DTD") as info:
+        call(str(path), "--community", tree.community_a.code)
+    assert info.value.returncode == 1

@@ -367,3 +367,34 @@ def test_it_imports_the_generated_benchmark_file(tmp_path: Path, tree: Any) -> N
     assert [str(e) for e in result.errors] == []
     assert result.created == 120
     assert Cadre.objects.filter(community=tree.community_b).count() == 120
+
+
+def test_it_refuses_control_characters_naming_row_and_column(tmp_path: Path, tree: Any) -> None:
+    path = write_csv(
+        tmp_path / "ctl.csv",
+        [
+            ["姓名", "身份证号码", "类别", "家庭住址", "生活习惯"],
+            ["张德明", person_id(B1938), "离休", "东湖路\x001号", "早睡\t早起\n散步"],
+            ["王\x01秀英", person_id(B1950, seq=2, male=False), "退休", "", "午休\x0b"],
+        ],
+        encoding="utf-8",
+    )
+    result = run(path, tree.community_a)
+    assert [str(e) for e in result.errors] == [
+        "第2行 家庭住址：含有不可见的控制字符",
+        "第4行 姓名：含有不可见的控制字符",  # row 2 spans two lines
+        "第4行 生活习惯：含有不可见的控制字符",
+    ]
+    assert not Cadre.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["a\x00", "\x01", "\x0b", "\x0c", "\x1f", "\x7f", "\ud83d"])
+def test_it_offers_a_control_character_validator_for_forms_and_the_api(bad: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from jiujin.cadres.validation import reject_control_chars
+
+    with pytest.raises(ValidationError, match="含有不允许的控制字符"):
+        reject_control_chars(bad)
+    reject_control_chars("早睡早起\t散步\r\n午休")  # multi-line text is fine
+    reject_control_chars(None)

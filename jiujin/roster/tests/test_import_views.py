@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from jiujin.audit.models import AuditEvent
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.roster.testing import write_roster_xlsx
+from jiujin.roster.uploads import claim_upload, load_upload
 
 from .fixtures import person_id, write_xlsx
 
@@ -53,7 +56,9 @@ def test_it_previews_then_imports_on_confirm(client_for: Any, cast: Any, tree: A
     assert "导入完成：新增 2 人，更新 0 人，未变 0 人" in response.content.decode()
     assert Cadre.objects.filter(community=tree.community_a).count() == 2
     assert AuditEvent.objects.filter(action="import", user=cast.community_a).count() == 2
-    assert client.post(CONFIRM, {"token": token}).status_code == 404  # used up
+    again = client.post(CONFIRM, {"token": token}, follow=True)  # a double click
+    assert again.status_code == 200 and "该文件已导入" in again.content.decode()
+    assert Cadre.objects.filter(community=tree.community_a).count() == 2
 
 
 def test_it_lists_every_error_and_offers_no_confirm(
@@ -92,10 +97,10 @@ def test_it_keeps_tokens_to_their_uploader(client_for: Any, cast: Any, tree: Any
 def test_it_forbids_roles_without_the_capability(
     client_for: Any, cast: Any, tree: Any, tmp_path: Path
 ) -> None:
-    for user in (cast.volunteer, cast.city):
+    for user, expected in ((cast.volunteer, 404), (cast.city, 403)):  # a volunteer has no staff pages at all
         client = client_for(user)
-        assert client.get(IMPORT).status_code == 403
-        assert client.post(CONFIRM, {"token": "x" * 32}).status_code == 403
+        assert client.get(IMPORT).status_code == expected
+        assert client.post(CONFIRM, {"token": "x" * 32}).status_code == expected
 
 
 def test_it_only_offers_units_in_scope(client_for: Any, cast: Any, tree: Any, tmp_path: Path) -> None:
@@ -125,3 +130,75 @@ def test_it_reports_an_unreadable_file(client_for: Any, cast: Any, tree: Any) ->
     bad = SimpleUploadedFile("花名册.xlsx", b"not a zip")
     response = client_for(cast.community_a).post(IMPORT, {"unit": tree.community_a.code, "file": bad})
     assert "无法打开Excel文件" in response.content.decode()
+
+
+def _stored(settings: Any) -> list[Path]:
+    return sorted((Path(settings.VAR_DIR) / "uploads").iterdir())
+
+
+def test_it_stores_uploads_private_and_deletes_the_file_after_import(
+    client_for: Any, cast: Any, tree: Any, tmp_path: Path, settings: Any
+) -> None:
+    client = client_for(cast.community_a)
+    token = preview(client, tmp_path, tree.community_a, person_id(B1938)).context["confirm"].initial["token"]
+    stored = _stored(settings)
+    assert len(stored) == 2 and all(p.stat().st_mode & 0o777 == 0o600 for p in stored)
+    assert stored[0].parent.stat().st_mode & 0o777 == 0o700
+    client.post(CONFIRM, {"token": token})
+    [marker] = _stored(settings)  # the roster is gone; a marker without file name or unit is left
+    assert marker.suffix == ".json" and "花名册" not in marker.read_text()
+
+
+def test_it_deletes_the_upload_when_the_import_fails(
+    client_for: Any, cast: Any, tree: Any, tmp_path: Path, settings: Any, monkeypatch: Any
+) -> None:
+    client = client_for(cast.community_a)
+    token = preview(client, tmp_path, tree.community_a, person_id(B1938)).context["confirm"].initial["token"]
+
+    def crash(**kwargs: Any) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("jiujin.roster.views.cadre_import_roster", crash)
+    client.raise_request_exception = False
+    assert client.post(CONFIRM, {"token": token}).status_code == 500
+    assert _stored(settings) == []
+
+
+def test_it_purges_stale_uploads_when_a_new_one_is_saved(
+    client_for: Any, cast: Any, tree: Any, tmp_path: Path, settings: Any
+) -> None:
+    client = client_for(cast.community_a)
+    preview(client, tmp_path, tree.community_a, person_id(B1938))
+    day_ago = time.time() - 86400
+    for path in _stored(settings):
+        os.utime(path, (day_ago, day_ago))
+    preview(client, tmp_path, tree.community_a, person_id(B1938, seq=2))
+    assert len(_stored(settings)) == 2  # only the new upload and its metadata
+
+
+def test_it_imports_once_when_confirm_is_sent_twice_at_the_same_time(
+    client_for: Any, cast: Any, tree: Any, tmp_path: Path
+) -> None:
+    client = client_for(cast.community_a)
+    token = preview(client, tmp_path, tree.community_a, person_id(B1938)).context["confirm"].initial["token"]
+    # The first request has claimed the file and is still importing when the second arrives.
+    upload = load_upload(token, user_id=cast.community_a.pk)
+    assert upload is not None and claim_upload(upload) is not None
+    assert claim_upload(upload) is None
+    response = client.post(CONFIRM, {"token": token}, follow=True)
+    assert response.status_code == 200 and "该文件正在导入" in response.content.decode()
+    assert Cadre.objects.count() == 0
+
+
+def test_it_shows_why_a_hostile_xlsx_is_refused(client_for: Any, cast: Any, tree: Any, settings: Any) -> None:
+    import io
+    import zipfile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "a">]><Types/>')
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    bad = SimpleUploadedFile("花名册.xlsx", data.getvalue())
+    response = client_for(cast.community_a).post(IMPORT, {"unit": tree.community_a.code, "file": bad})
+    assert response.status_code == 200 and "DTD" in response.content.decode()
+    assert _stored(settings) == []

@@ -39,10 +39,10 @@ def test_it_answers_404_for_cadres_and_requests_out_of_scope(
     api_as: Any, cast: Any, cadre_a: Any, who: str
 ) -> None:
     api = api_as(getattr(cast, who))
-    assert api.post("/service-requests", {"cadre": cadre_a.pk, **NEW}).json() == {"detail": "Not Found"}
+    assert api.post("/service-requests", {"cadre": cadre_a.pk, **NEW}).json() == {"detail": "没有找到"}
     request = make_request(cast.community_a, cadre_a)
     response = api.post(f"/service-requests/{request.pk}/transitions", {"state": "cancelled"})
-    assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})
+    assert (response.status_code, response.json()) == (404, {"detail": "没有找到"})
     assert api.get("/service-requests").json() == {"count": 0, "items": []}
     assert api.get("/service-requests", {"cadre": cadre_a.pk}).json()["count"] == 0
 

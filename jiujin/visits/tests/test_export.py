@@ -93,7 +93,7 @@ def test_it_exports_nothing_of_community_a_to_outsiders(
 
 
 def test_it_refuses_users_who_may_not_export(ledger: Any, cast: Any, client_for: Any) -> None:
-    assert client_for(cast.volunteer).get(URL).status_code == 403
+    assert client_for(cast.volunteer).get(URL).status_code == 404
     assert not AuditEvent.objects.filter(action="export").exists()
 
 
@@ -117,3 +117,14 @@ def test_it_exports_in_constant_queries(
     client = client_for(cast.community_a)
     with django_assert_max_num_queries(8):
         assert len(rows(client.get(URL))) == n + 1
+
+
+def test_it_exports_formula_like_and_control_characters_as_plain_text(
+    cadre_a: Any, cast: Any, client_for: Any
+) -> None:
+    make_record(make_task(cadre_a, TODAY), TODAY, findings="=1+1\x0b", needs="-2+3", gifts="\x01米面油")
+    sheet = load_workbook(BytesIO(client_for(cast.community_a).get(URL).content)).active
+    findings, needs, gifts = sheet["K2"], sheet["L2"], sheet["I2"]
+    assert (findings.value, findings.data_type) == ("=1+1", "s")
+    assert (needs.value, needs.data_type) == ("-2+3", "s")
+    assert gifts.value == "米面油"

@@ -177,7 +177,7 @@ def test_it_is_read_only_without_manage_cadres_or_for_another_unit(
     district = client_for(cast.district)
     assert "只读" in page(district, tree.street)
     assert district.post(f"/visits/rules/{own_street.pk}/", rule_data()).status_code == 403
-    assert client_for(cast.volunteer).get("/visits/rules/").status_code == 403
+    assert client_for(cast.volunteer).get("/visits/rules/").status_code == 404
     assert HolidayRule.objects.filter(pk=own_street.pk).exists()
 
 

@@ -14,6 +14,7 @@ from jiujin.audit.models import AuditEvent
 from jiujin.cadres.models import Cadre, CadreStatus, HealthStatus, LivingArrangement
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.volunteers.models import ContactLog, Pairing
+from jiujin.volunteers.selectors import pairings_for
 from jiujin.volunteers.services import (
     PairingConflict,
     contact_log_add,
@@ -214,8 +215,9 @@ def test_it_follows_up_a_flagged_log_once(cast: Any, cadre_a: Any, volunteer_a: 
         contact_log_follow_up(actor=actor(cast.community_a), log=log)
 
 
-def test_it_still_scopes_a_volunteer_through_the_registry(cast: Any, cadre_a: Any, volunteer_a: Any) -> None:
+def test_it_scopes_a_volunteer_through_current_pairings_only(cast: Any, cadre_a: Any, volunteer_a: Any) -> None:
     pairing = pair(cadre_a, volunteer_a)
-    assert list(Cadre.objects.for_user(cast.volunteer)) == [cadre_a]
+    assert not Cadre.objects.for_user(cast.volunteer).exists()  # no staff scope
+    assert [p.cadre for p in pairings_for(cast.volunteer)] == [cadre_a]
     pairing_end(actor=actor(cast.community_a), pairing=pairing, ended_on=date(2026, 9, 1), reason="x")
-    assert not Cadre.objects.for_user(cast.volunteer).exists()
+    assert not pairings_for(cast.volunteer).exists()

@@ -24,7 +24,7 @@ def frail_cadre(tree: Any) -> Any:
         living_arrangement=LivingArrangement.ALONE,
         health_status=HealthStatus.POOR,
     )
-    cadre.tags.add(Tag.objects.create(name="书法"))
+    cadre.tags.add(Tag.objects.create(name="书法", org_unit=tree.district))
     return cadre
 
 

@@ -193,10 +193,16 @@ def cadre_matches(user: User, text: str, limit: int = 8) -> list[Cadre]:
     return list(Cadre.objects.for_user(user).active().search(text).select_related("community")[:limit])
 
 
-def assignable_users(user: User) -> QuerySet[User]:
-    """Workers a dispatcher may send: active staff of units in their scope, and themselves."""
+def assignable_users(user: User, cadre: Cadre | None = None) -> QuerySet[User]:
+    """Workers a dispatcher may send: active staff of units in their scope, and themselves.
+
+    Given the request's cadre, only those whose unit contains the cadre's community (the ones
+    `Cadre.objects.for_user` lets see the cadre): anyone else would get a 404 for their own request.
+    """
     units = OrgUnit.objects.for_user(user).values("pk")
     staff = Q(org_unit__in=units) & ~Q(role=Role.VOLUNTEER) & Q(role__in=[Role.COMMUNITY, Role.STREET])
+    if cadre is not None:
+        staff &= Q(org_unit__path__in=cadre.community.chain_paths())
     return User.objects.filter(staff | Q(pk=user.pk), is_active=True).order_by("username")
 
 
@@ -204,10 +210,12 @@ def assignable_volunteers(user: User) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(community__in=OrgUnit.objects.for_user(user).values("pk"), active=True)
 
 
-def assignee_options(user: User) -> list[tuple[str, str]]:
-    """(value, label) for the dispatch picker's datalist; two queries, capped."""
+def assignee_options(user: User, cadre: Cadre | None = None) -> list[tuple[str, str]]:
+    """(value, label) for the dispatch picker's datalist; two queries, capped. Given the request's cadre,
+    only workers who can see that cadre are suggested."""
     users = [
-        (u.username, f"{u.display_name}（工作人员）") for u in assignable_users(user)[:ASSIGNEE_OPTIONS_LIMIT]
+        (u.username, f"{u.display_name}（工作人员）")
+        for u in assignable_users(user, cadre)[:ASSIGNEE_OPTIONS_LIMIT]
     ]
     volunteers = [
         (f"volunteer:{v.pk}", f"{v.name}（志愿者）")

@@ -204,7 +204,7 @@ def _detail_context(request: AuthedRequest, sr: ServiceRequest, **forms: Any) ->
         "events": sr.events.select_related("actor"),
         "actions": actions,
         "can_dispatch": user.can(DISPATCH),
-        "assignees": selectors.assignee_options(user) if "dispatched" in actions else [],
+        "assignees": selectors.assignee_options(user, sr.cadre) if "dispatched" in actions else [],
         "transition_form": forms.get("transition_form") or TransitionForm(user=user),
         "rate_form": forms.get("rate_form") or RateForm(),
         "can_rate": sr.state == "completed" and (user.can(DISPATCH) or is_assignee(user, sr)),

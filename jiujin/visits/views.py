@@ -149,6 +149,9 @@ def _task_gone(request: AuthedRequest, task: VisitTask, text: str) -> HttpRespon
 @require_GET
 def month_calendar(request: AuthedRequest) -> HttpResponse:
     first = selectors.month_start(request.GET.get("month"), today=timezone.localdate())
+    if not 1900 <= first.year <= 2100:
+        # Like an unreadable month: 0001-01 or 9999-12 would have no previous/next month (OverflowError).
+        first = timezone.localdate().replace(day=1)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=31)).replace(day=1)
     context = {

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.query import prefetch_related_objects
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.audit.services import actor_from_request
-from jiujin.core.access import LOGIN, STAFF, access, is_volunteer, staff
+from jiujin.core.access import LOGIN, STAFF, access, is_volunteer, require, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import CappedPaginator
 from jiujin.orgs.models import OrgUnit
@@ -70,11 +70,6 @@ FORM_SECTIONS: list[tuple[str, list[str]]] = [
 FAMILY_PREFIX = "family"
 HISTORY_ACTIONS = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.STATUS, AuditAction.IMPORT]
 HISTORY_LIMIT = 20
-
-
-def _require(user: User, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied("没有权限进行此操作")
 
 
 COMPLETENESS_CACHE_SECONDS = 300
@@ -197,7 +192,6 @@ def cadre_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_create_view(request: AuthedRequest) -> HttpResponse:
-    _require(request.user, "manage_cadres")
     cadre = Cadre()
     if request.method == "POST":
         form = CadreForm(request.POST, instance=cadre, user=request.user)
@@ -234,7 +228,7 @@ def _create_initial(user: User) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def cadre_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, pk)  # 404 before 403: out of scope looks missing
-    _require(request.user, "manage_cadres")
+    require(request.user, "manage_cadres")
     prefetch_related_objects([cadre], "tags")
     # Without view_sensitive the numbers are masked here as on the detail page; blank keeps them.
     masked = {"mask_sensitive": not request.user.can("view_sensitive")}
@@ -283,7 +277,7 @@ def _render_form(
 @require_http_methods(["GET", "POST"])
 def cadre_status_view(request: AuthedRequest, pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, pk)
-    _require(request.user, "manage_cadres")
+    require(request.user, "manage_cadres")
     form = StatusChangeForm(request.POST or None, cadre=cadre)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from jiujin.api.auth import caller
 from jiujin.cadres.services import get_cadre_for_user
-from jiujin.core.access import STAFF, NoAccess, access
+from jiujin.core.access import STAFF, access
 
 from .views import cadre_card_response
 
@@ -34,8 +34,5 @@ class Detail(Schema):
 )
 @access(STAFF)
 def cadre_card(request: HttpRequest, cadre_id: int) -> HttpResponse:
-    try:
-        cadre = get_cadre_for_user(caller(request), cadre_id)
-    except Http404:
-        raise NoAccess() from None
+    cadre = get_cadre_for_user(caller(request), cadre_id)
     return cadre_card_response(request, cadre, via="api")

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -23,7 +23,7 @@ from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
-from jiujin.core.access import STAFF, NoAccess, access
+from jiujin.core.access import STAFF, access
 
 from . import services
 from .forms import CheckUpForm, ConditionForm, HealthForm, HospitalStayForm, MedicationForm
@@ -157,12 +157,9 @@ class HealthRecordOut(Schema):
 
 
 def _health_cadre(request: HttpRequest, cadre_id: int) -> Cadre:
-    """404 for out of scope or missing (the same answer whatever DEBUG says), then 403 without view_health."""
+    """404 for out of scope or missing, then 403 without view_health."""
     user = caller(request)
-    try:
-        cadre = get_cadre_for_user(user, cadre_id)
-    except Http404:
-        raise NoAccess() from None
+    cadre = get_cadre_for_user(user, cadre_id)
     if not user.can("view_health"):
         raise HttpError(403, "没有查看健康档案的权限")
     return cadre

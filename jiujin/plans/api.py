@@ -9,17 +9,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from jiujin.accounts.models import User
 from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
-from jiujin.core.access import STAFF, NoAccess, access
+from jiujin.core.access import STAFF, access
 
 from . import services
 from .forms import PlanForm, PlanItemFormSet, plan_data
@@ -71,19 +70,13 @@ class PlanOut(Schema):
     services: list[ServiceOut]
 
 
-def _cadre_or_404(user: User, cadre_id: int) -> Cadre:
-    try:
-        return get_cadre_for_user(user, cadre_id)
-    except Http404:
-        raise NoAccess() from None
-
 
 @router.get(
     "/cadres/{cadre_id}/plan", response={200: PlanOut, 404: Detail}, summary="服务方案 Get a cadre's plan"
 )
 @access(STAFF)
 def get_plan(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
-    cadre = _cadre_or_404(caller(request), cadre_id)
+    cadre = get_cadre_for_user(caller(request), cadre_id)
     services.plan_record_view(actor=actor_from_request(request, via="api"), cadre=cadre)
     return _plan_out(cadre, services.plan_for(cadre))
 
@@ -96,7 +89,7 @@ def get_plan(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
 @access(STAFF)
 def put_plan(request: HttpRequest, cadre_id: int, payload: PlanIn) -> dict[str, Any]:
     user = caller(request)
-    cadre = _cadre_or_404(user, cadre_id)
+    cadre = get_cadre_for_user(user, cadre_id)
     if not user.can("manage_cadres"):
         raise HttpError(403, "没有制定服务方案的权限")
     plan = services.plan_for(cadre)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
@@ -22,7 +22,7 @@ from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.services import get_cadre_for_user
-from jiujin.core.access import LOGIN, STAFF, NoAccess, access
+from jiujin.core.access import LOGIN, STAFF, access
 from jiujin.core.paging import MAX_PAGE
 
 from . import selectors
@@ -123,10 +123,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict[
 @access(STAFF)
 def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[str, Any]]:
     user = caller(request)
-    try:
-        get_cadre_for_user(user, payload.cadre)  # out of scope is 404, before the 403
-    except Http404:
-        raise NoAccess() from None
+    get_cadre_for_user(user, payload.cadre)  # out of scope is 404, before the 403
     if not user.can(DISPATCH):
         raise HttpError(403, "没有受理服务工单的权限")
     form = IntakeForm(payload.dict(), user=user)
@@ -143,7 +140,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[
 @access(LOGIN)
 def transition_request(request: HttpRequest, request_id: int, payload: TransitionIn) -> dict[str, Any]:
     user = caller(request)
-    sr = _request_or_404(user, request_id)
+    sr = _reread(user, request_id)
     if not may_transition(user, sr, payload.state):
         raise HttpError(403, "没有处理该工单的权限")
     form = TransitionForm({**payload.dict(), "assignee": payload.assignee or ""}, user=user)
@@ -166,16 +163,9 @@ def transition_request(request: HttpRequest, request_id: int, payload: Transitio
     return _out(_reread(user, sr.pk))
 
 
-def _request_or_404(user: User, pk: int) -> ServiceRequest:
-    try:
-        return selectors.request_for_user(user, pk, timezone.now())
-    except Http404:
-        raise NoAccess() from None
-
-
 def _reread(user: User, pk: int) -> ServiceRequest:
     # Answer with the stored row and its `overdue` as the list computes it.
-    return _request_or_404(user, pk)
+    return selectors.request_for_user(user, pk, timezone.now())
 
 
 def _out(sr: ServiceRequest) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -21,7 +21,6 @@ from jiujin.accounts.models import User
 from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
-from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
 from jiujin.core.access import STAFF, NoAccess, access
 from jiujin.core.paging import MAX_PAGE
@@ -160,7 +159,7 @@ def _task_out(task: VisitTask) -> dict[str, Any]:
 @access(STAFF)
 def create_event(request: HttpRequest, cadre_id: int, payload: EventIn) -> tuple[int, dict[str, Any]]:
     user = caller(request)
-    cadre = _cadre_or_404(user, cadre_id)
+    cadre = get_cadre_for_user(user, cadre_id)
     if not user.can("manage_cadres"):
         raise HttpError(403, "没有登记事件的权限")
     # Calling the API is the explicit confirmation the page asks for before recording a death.
@@ -236,10 +235,3 @@ def _record_out(record: VisitRecord) -> dict[str, Any]:
         "needs": record.needs,
     }
 
-
-def _cadre_or_404(user: User, cadre_id: int) -> Cadre:
-    try:
-        return get_cadre_for_user(user, cadre_id)
-    except Http404:
-        # The same answer for missing and out of scope, whatever DEBUG says.
-        raise NoAccess() from None

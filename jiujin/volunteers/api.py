@@ -12,18 +12,17 @@ from datetime import date
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from jiujin.accounts.models import User
 from jiujin.api.auth import caller
 from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.services import get_cadre_for_user
-from jiujin.core.access import LOGIN, STAFF, NoAccess, access
+from jiujin.core.access import LOGIN, STAFF, access
 from jiujin.core.paging import MAX_PAGE
 from jiujin.lib.phones import mask_phone
 
@@ -74,7 +73,7 @@ class VolunteerPage(Schema):
 @access(STAFF)
 def list_volunteers(request: HttpRequest, filters: Query[VolunteerFilters]) -> dict[str, Any]:
     user = caller(request)
-    community = _or_404(selectors.community_for_user, user, filters.community)
+    community = selectors.community_for_user(user, filters.community)
     qs = selectors.volunteer_list(user, community=community, active=filters.active)
     start = (filters.page - 1) * PAGE_SIZE
     show_phone = user.can("view_sensitive")
@@ -171,10 +170,8 @@ def _pairing_out(p: Pairing) -> dict[str, Any]:
 @access(STAFF)
 def create_pairing(request: HttpRequest, payload: PairingIn) -> tuple[int, dict[str, Any]]:
     user = caller(request)
-    cadre = _or_404(get_cadre_for_user, user, payload.cadre)
-    if selectors.is_volunteer(user):
-        raise NoAccess()  # a volunteer sees no registry: no volunteer is "in scope"
-    volunteer = _or_404(selectors.volunteer_for_user, user, payload.volunteer)
+    cadre = get_cadre_for_user(user, payload.cadre)
+    volunteer = selectors.volunteer_for_user(user, payload.volunteer)
     if not user.can("manage_cadres"):
         raise HttpError(403, "没有管理结对的权限")
     form = PairingForm({"started_on": payload.started_on})
@@ -197,7 +194,7 @@ def create_pairing(request: HttpRequest, payload: PairingIn) -> tuple[int, dict[
 @access(STAFF)
 def end_pairing(request: HttpRequest, pairing_id: int, payload: PairingEndIn) -> dict[str, Any]:
     user = caller(request)
-    pairing = _or_404(selectors.pairing_for_user, user, pairing_id)
+    pairing = selectors.pairing_for_user(user, pairing_id)
     if not user.can("manage_cadres"):
         raise HttpError(403, "没有管理结对的权限")
     form = PairingEndForm(payload.dict())
@@ -236,7 +233,7 @@ class ContactOut(Schema):
 )
 @access(LOGIN)
 def list_contacts(request: HttpRequest, pairing_id: int) -> list[dict[str, Any]]:
-    pairing = _or_404(selectors.pairing_for_user, caller(request), pairing_id)
+    pairing = selectors.pairing_for_user(caller(request), pairing_id)
     return [_contact_out(c) for c in selectors.contacts_of(pairing)]
 
 
@@ -248,7 +245,7 @@ def list_contacts(request: HttpRequest, pairing_id: int) -> list[dict[str, Any]]
 @access(LOGIN)
 def create_contact(request: HttpRequest, pairing_id: int, payload: ContactIn) -> tuple[int, dict[str, Any]]:
     user = caller(request)
-    pairing = _or_404(selectors.pairing_for_user, user, pairing_id)
+    pairing = selectors.pairing_for_user(user, pairing_id)
     # The paired volunteer logs their own contacts; a worker who manages cadres may log one for them.
     if pairing.volunteer.user_id != user.pk and not user.can("manage_cadres"):
         raise HttpError(403, "只有结对的志愿者或社区工作人员可以记录联系")
@@ -277,13 +274,6 @@ def _contact_out(c: ContactLog) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- helpers
 
-
-def _or_404(fetch: Any, user: User, key: Any) -> Any:
-    try:
-        return fetch(user, key)
-    except Http404:
-        # The same answer for missing and out of scope, whatever DEBUG says.
-        raise NoAccess() from None
 
 
 def _run(service: Any, **kwargs: Any) -> Any:

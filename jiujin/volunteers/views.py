@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.forms import BaseForm
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -51,12 +51,6 @@ MY_CONTACTS_SHOWN = 20
 OTHERS_LIMIT = 300  # the "other volunteer" picker; a district has more, the suggestions rank them
 
 
-def _staff_only(user: User) -> None:
-    # The registry and other cadres' pairings are not a volunteer's to see: as missing as out of scope.
-    if selectors.is_volunteer(user):
-        raise Http404("没有找到该页面")
-
-
 def _require_manage(user: User) -> None:
     if not user.can("manage_cadres"):
         raise PermissionDenied("没有管理志愿者和结对的权限")
@@ -79,8 +73,6 @@ def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
 @require_GET
 def volunteer_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    if selectors.is_volunteer(user):
-        return redirect("volunteers:me")
     community = selectors.community_for_user(user, request.GET.get("community"))
     active = {"1": True, "0": False}.get(request.GET.get("active", "1"))
     q = request.GET.get("q", "")
@@ -103,7 +95,6 @@ def volunteer_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteer_create_view(request: AuthedRequest) -> HttpResponse:
-    _staff_only(request.user)
     _require_manage(request.user)
     form = VolunteerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +108,6 @@ def volunteer_create_view(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def volunteer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    _staff_only(request.user)
     volunteer = selectors.volunteer_for_user(request.user, pk)
     login_form = LoginForm() if volunteer.user_id is None else None
     return render(request, "volunteers/detail.html", _detail_context(request, volunteer, login_form))
@@ -145,7 +135,6 @@ def _detail_context(
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteer_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    _staff_only(request.user)
     volunteer = selectors.volunteer_for_user(request.user, pk)  # 404 before 403
     _require_manage(request.user)
     initial = VolunteerForm.initial_for(volunteer)
@@ -170,7 +159,6 @@ def volunteer_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def volunteer_login_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    _staff_only(request.user)
     volunteer = selectors.volunteer_for_user(request.user, pk)
     _require_manage(request.user)
     form = LoginForm(request.POST)
@@ -198,7 +186,6 @@ def volunteer_login_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def cadre_list(request: AuthedRequest) -> HttpResponse:
     """The cadres 一助一 is for, and who (if anyone) is paired with each."""
-    _staff_only(request.user)
     unpaired = request.GET.get("unpaired") == "1"
     qs = selectors.eligible_cadres(request.user, unpaired_only=unpaired).order_by("name_pinyin", "id")
     page = Paginator(qs, settings.JIUJIN_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -209,7 +196,6 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cadre_pairing(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
-    _staff_only(request.user)
     cadre = get_cadre_for_user(request.user, cadre_pk)
     form = PairingForm(request.POST or None)
     if request.method == "POST":
@@ -275,7 +261,6 @@ def _pairing_context(request: AuthedRequest, cadre: Cadre, form: PairingForm) ->
 @login_required
 @require_POST
 def pairing_end_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    _staff_only(request.user)
     pairing = selectors.pairing_for_user(request.user, pk)
     _require_manage(request.user)
     form = PairingEndForm(request.POST)
@@ -301,7 +286,6 @@ def pairing_end_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attention_list(request: AuthedRequest) -> HttpResponse:
-    _staff_only(request.user)
     logs = list(selectors.attention_logs(request.user)[: selectors.ATTENTION_LIMIT])
     return render(
         request,
@@ -314,7 +298,6 @@ def attention_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def contact_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
-    _staff_only(request.user)
     log = selectors.contact_log_for_user(request.user, pk)
     _require_manage(request.user)
     try:
@@ -329,17 +312,11 @@ def contact_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- a volunteer's own pages
 
 
-def _volunteer_only(user: User) -> None:
-    if not selectors.is_volunteer(user):
-        raise Http404("该页面供志愿者使用")
-
-
 @access(VOLUNTEER)
 @login_required
 @require_GET
 def my_home(request: AuthedRequest) -> HttpResponse:
     """我的结对老人: one card per current cadre — name, address, phones, family contacts — and 记录联系."""
-    _volunteer_only(request.user)
     pairings = list(selectors.my_pairings(request.user))
     if pairings:
         audit_record_batch(
@@ -365,7 +342,6 @@ def _my_pairing_of_cadre(user: User, cadre_pk: int) -> Pairing:
 @require_GET
 def my_cadre(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     """The limited view of one paired cadre (where /cadres/<id>/ sends a volunteer) and the contact history."""
-    _volunteer_only(request.user)
     pairing = _my_pairing_of_cadre(request.user, cadre_pk)
     cadre_record_view(
         actor=actor_from_request(request), cadre=pairing.cadre, detail="志愿者查看结对老人联系方式"
@@ -383,7 +359,6 @@ def my_cadre(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_contact(request: AuthedRequest, pk: int) -> HttpResponse:
-    _volunteer_only(request.user)
     pairing = selectors.pairing_for_user(request.user, pk)  # the volunteer's own, current pairings only
     form = ContactLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

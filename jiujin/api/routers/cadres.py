@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.errors import HttpError
 
@@ -19,7 +19,7 @@ from jiujin.audit.services import actor_from_request
 from jiujin.cadres.filters import CadreFilterForm
 from jiujin.cadres.models import Cadre, CadreQuerySet
 from jiujin.cadres.services import cadre_create, cadre_record_view, cadre_update, get_cadre_for_user, snapshot
-from jiujin.core.access import STAFF, NoAccess, access, is_volunteer
+from jiujin.core.access import STAFF, access
 from jiujin.core.paging import CappedPaginator
 
 router = Router(tags=["cadres 老干部"])
@@ -95,7 +95,7 @@ def update_cadre(request: HttpRequest, cadre_id: int, payload: CadreIn) -> dict[
 def _registry(user: User) -> CadreQuerySet:
     """The registry as the caller may read it. Volunteers reach their paired cadres through /pairings only,
     as on the pages: the registry record (ID number, health, family) is for staff (least privilege)."""
-    return Cadre.objects.none() if is_volunteer(user) else Cadre.objects.for_user(user)
+    return Cadre.objects.for_user(user)
 
 
 def _filtered(user: User, filters: CadreFilters) -> CadreQuerySet:
@@ -113,13 +113,7 @@ def _filtered(user: User, filters: CadreFilters) -> CadreQuerySet:
 
 
 def _load(user: User, cadre_id: int) -> Cadre:
-    try:
-        if is_volunteer(user):
-            raise Http404
-        cadre = get_cadre_for_user(user, cadre_id)
-    except Http404:
-        # The same answer for missing and out of scope, whatever DEBUG says.
-        raise NoAccess() from None
+    cadre = get_cadre_for_user(user, cadre_id)
     prefetch_related_objects([cadre], "tags", "family_contacts")
     return cadre
 

@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 var/.demo-loaded: | $(STAMP)
-	$(BIN)/jiujin demo-data
+	JIUJIN_DEMO=1 $(BIN)/jiujin demo-data
 	touch $@
 
 run: $(STAMP)

@@ -1,6 +1,6 @@
 """The worker's agenda (我的走访) and the supervisors' pages at scale.
 
-DATABASE_URL=postgres://… jiujin demo-data --cadres 1000000
+DATABASE_URL=postgres://… JIUJIN_DEMO=1 jiujin demo-data --cadres 1000000
 DATABASE_URL=postgres://… jiujin schedule-visits            # 60 days of tasks, kept
 DATABASE_URL=postgres://… python bench/agenda.py
 """

@@ -1,6 +1,6 @@
 """The batch contact-card PDF for 1,000 cadres (issue 4): seconds from the database to the PDF bytes.
 
-    DATABASE_URL=sqlite:////tmp/cards-bench.sqlite3 jiujin migrate && jiujin demo-data
+    DATABASE_URL=sqlite:////tmp/cards-bench.sqlite3 jiujin migrate && JIUJIN_DEMO=1 jiujin demo-data
     DATABASE_URL=sqlite:////tmp/cards-bench.sqlite3 python bench/contact_cards.py [--cadres 1000] [--runs 3]
 
 Everything runs inside a transaction that is rolled back (a directory of nine numbers at the top unit,
@@ -71,7 +71,7 @@ def main() -> None:
     admin = User.objects.filter(is_superuser=True).first() or User.objects.filter(role="admin").first()
     top = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
     if admin is None or top is None:
-        sys.exit("没有演示数据：先运行 jiujin migrate && jiujin demo-data")
+        sys.exit("没有演示数据：先运行 jiujin migrate && JIUJIN_DEMO=1 jiujin demo-data")
     try:
         with transaction.atomic():
             run(admin, top, args.cadres, args.runs)

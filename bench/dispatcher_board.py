@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:54329/jiujin_bench python bench/dispatcher_board.py
 
-Runs against a demo database (`jiujin demo-data --cadres 1000000`). Everything happens inside one
+Runs against a demo database (`JIUJIN_DEMO=1 jiujin demo-data --cadres 1000000`). Everything happens inside one
 transaction that is rolled back at the end: on PostgreSQL this app's migrations are applied inside it when the
 database has not been migrated that far yet (DDL is transactional there), so the bench database is
 left exactly as it was. Times the Django handler in-process (no network), as the server sees it.

@@ -1,6 +1,6 @@
 """Cadre list page and API server time at scale.
 
-    DATABASE_URL=postgres://… jiujin demo-data --cadres 1000000
+    DATABASE_URL=postgres://… JIUJIN_DEMO=1 jiujin demo-data --cadres 1000000
     DATABASE_URL=postgres://… python bench/list_and_api.py
 
 Times the Django handler in-process (no network), as the server sees it, for the users of the demo.

@@ -1,6 +1,6 @@
 """Visit-task generation at scale, against one hand-written INSERT … SELECT doing the same insert.
 
-    DATABASE_URL=postgres://… jiujin demo-data --cadres 1000000
+    DATABASE_URL=postgres://… JIUJIN_DEMO=1 jiujin demo-data --cadres 1000000
     DATABASE_URL=postgres://… python bench/schedule_visits.py [--today YYYY-MM-DD] [--days 60]
 
 Both runs happen inside a transaction that is rolled back, so the database is left as it was; birthday and

@@ -5,12 +5,15 @@ SECRET_KEY     generated into var/secret_key on first run when unset
 JIUJIN_DEBUG   1 for development
 ALLOWED_HOSTS  comma-separated
 JIUJIN_SECURE  1 behind HTTPS: secure cookies, HSTS, SSL redirect
+JIUJIN_DEMO    1 lets `jiujin demo-data` run (`make run` sets it); never on a production box
+REDIS_URL      redis://host:6379/0 for the shared cache (default: the database)
 """
 
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -35,6 +38,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_flag("JIUJIN_DEBUG")
+# Demo mode: `jiujin demo-data` may create logins with the published password (`make run` sets it).
+JIUJIN_DEMO = _env_flag("JIUJIN_DEMO") or DEBUG
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -121,6 +126,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={_page_cost}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches must agree across processes and hosts (a summary cached by one gunicorn worker is cleared for all):
+# the database by default (its table is made by `jiujin migrate`), Redis when REDIS_URL is set.
+CACHES: dict[str, dict[str, Any]]
+if redis_url := os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "jiujin_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -131,6 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jiujin.demo.validators.DemoPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cadres:list"
@@ -195,6 +215,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files that outlive a request (photos, attachments). Several app servers share one folder
+# (NFS or the like) here; `jiujin backup` includes it.
+MEDIA_ROOT = Path(os.environ.get("JIUJIN_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

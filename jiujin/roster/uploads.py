@@ -1,154 +1,105 @@
 """Uploaded rosters kept between the preview and the "确认导入" click.
 
-Each upload is `var/uploads/<token><suffix>` plus `<token>.json` naming its owner, the target unit and
-the original file name. A token only works for the user who uploaded it, and only for a while.
+They live in the database (PendingUpload), not on one host's disk, so the confirm may reach another app
+server than the preview. A token only works for the user who uploaded it, and only for a while. The
+confirm claims an upload with a conditional UPDATE (a double click imports once); whatever happens next
+removes the content: a successful import leaves only a marker without file name or unit, anything else
+deletes the row. Anything older than the TTL is deleted whenever a new upload is saved.
 
-Files are private to the server's user (0600 in a 0700 directory) and never outlive their use: the
-confirm claims an upload by renaming it (atomic, so a double click imports once), and whatever happens
-next deletes it; a successful import leaves only a small marker saying so. Anything older than the TTL is
-deleted whenever a new upload is saved.
+The importer reads a file, so it gets a private temporary copy that is deleted when it is done.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
-import time
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
 
-UPLOAD_TTL_SECONDS = 2 * 3600
+from .models import PendingUpload, UploadState
+
+UPLOAD_TTL = timedelta(hours=2)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 @dataclass(frozen=True)
 class StoredUpload:
     token: str
-    path: Path
     user_id: int
     unit_code: str
     filename: str
 
 
-def _dir() -> Path:
-    directory = Path(settings.VAR_DIR) / "uploads"
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if directory.stat().st_mode & 0o077:
-        directory.chmod(0o700)  # made by an older version
-    return directory
-
-
-def _write_private(path: Path, chunks: Iterable[bytes]) -> None:
-    """Create `path` as 0600 from the start (no window in which others may read it)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            for chunk in chunks:
-                f.write(chunk)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-
-
-def _meta_path(token: str) -> Path:
-    return _dir() / f"{token}.json"
-
-
-def _claimed_path(token: str, suffix: str) -> Path:
-    return _dir() / f"{token}.claimed{suffix}"
+def _fresh(token: str, user_id: int) -> QuerySet[PendingUpload]:
+    if not _TOKEN.match(token or ""):
+        return PendingUpload.objects.none()
+    return PendingUpload.objects.filter(
+        token=token, user_id=user_id, created_at__gte=timezone.now() - UPLOAD_TTL
+    )
 
 
 def save_upload(*, chunks: Iterable[bytes], filename: str, user_id: int, unit_code: str) -> StoredUpload:
     purge_expired()
     token = secrets.token_urlsafe(24)
-    suffix = Path(filename).suffix.lower()
-    path = _dir() / f"{token}{suffix}"
-    _write_private(path, chunks)
-    meta = {
-        "user_id": user_id,
-        "unit_code": unit_code,
-        "filename": filename,
-        "suffix": suffix,
-        "at": time.time(),
-    }
-    _write_private(_meta_path(token), [json.dumps(meta, ensure_ascii=False).encode()])
-    return StoredUpload(token, path, user_id, unit_code, filename)
+    PendingUpload.objects.create(
+        token=token, user_id=user_id, unit_code=unit_code, filename=filename, content=b"".join(chunks)
+    )
+    return StoredUpload(token, user_id, unit_code, filename)
 
 
 def load_upload(token: str, *, user_id: int) -> StoredUpload | None:
-    """The upload behind a token, if it belongs to this user and has not expired."""
-    meta = _read_meta(token, user_id)
-    if meta is None or meta.get("imported"):
-        return None
-    path = _dir() / f"{token}{meta.get('suffix', '')}"
-    if not path.exists():
-        return None
-    return StoredUpload(token, path, user_id, meta["unit_code"], meta["filename"])
-
-
-def _read_meta(token: str, user_id: int) -> dict | None:
-    if not _TOKEN.match(token or ""):
-        return None
-    try:
-        meta = json.loads(_meta_path(token).read_text())
-    except (OSError, ValueError):
-        return None
-    if meta.get("user_id") != user_id or time.time() - meta.get("at", 0) > UPLOAD_TTL_SECONDS:
-        return None
-    return meta
+    """The upload behind a token, if it belongs to this user, has not expired and is still pending."""
+    row = _fresh(token, user_id).filter(state=UploadState.PENDING).only("unit_code", "filename").first()
+    return StoredUpload(token, user_id, row.unit_code, row.filename) if row else None
 
 
 def claim_upload(upload: StoredUpload) -> StoredUpload | None:
-    """Take the upload for importing; None if another request has taken it (a double click).
-
-    rename() is atomic: of two concurrent confirms exactly one gets the file.
-    """
-    claimed = _claimed_path(upload.token, upload.path.suffix)
-    try:
-        upload.path.rename(claimed)
-    except FileNotFoundError:
-        return None
-    return replace(upload, path=claimed)
+    """Take the upload for importing; None if another request has taken it (a double click)."""
+    taken = _fresh(upload.token, upload.user_id).filter(state=UploadState.PENDING)
+    return upload if taken.update(state=UploadState.CLAIMED) else None
 
 
 def upload_state(token: str, *, user_id: int) -> str | None:
-    """For a token whose file is gone: "imported", "importing" (claimed by another request) or None."""
-    meta = _read_meta(token, user_id)
-    if meta is None:
-        return None
-    if meta.get("imported"):
+    """For a token no longer pending: "imported", "importing" (claimed by another request) or None."""
+    state = _fresh(token, user_id).values_list("state", flat=True).first()
+    if state == UploadState.IMPORTED:
         return "imported"
-    if _claimed_path(token, meta.get("suffix", "")).exists():
-        return "importing"
-    return None
+    return "importing" if state == UploadState.CLAIMED else None
+
+
+@contextmanager
+def local_copy(upload: StoredUpload) -> Iterator[Path]:
+    """The upload's content as a file only this server's user can read, deleted afterwards."""
+    content = PendingUpload.objects.filter(token=upload.token).values_list("content", flat=True).first()
+    if content is None:
+        raise FileNotFoundError(upload.token)
+    with tempfile.TemporaryDirectory(prefix="jiujin-roster-") as folder:  # 0700
+        path = Path(folder) / f"upload{Path(upload.filename).suffix.lower()}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(bytes(content))
+        del content
+        yield path
 
 
 def mark_imported(upload: StoredUpload) -> None:
-    """Delete the file; keep only a marker (no file name, no unit) so a repeated confirm can say so."""
-    upload.path.unlink(missing_ok=True)
-    meta = {"user_id": upload.user_id, "at": time.time(), "imported": True}
-    tmp = _dir() / f"{upload.token}.json.tmp"
-    tmp.unlink(missing_ok=True)
-    _write_private(tmp, [json.dumps(meta).encode()])
-    tmp.replace(_meta_path(upload.token))
+    """Drop the content; keep only a marker (no file name, no unit) so a repeated confirm can say so."""
+    PendingUpload.objects.filter(token=upload.token).update(
+        state=UploadState.IMPORTED, content=b"", filename="", unit_code=""
+    )
 
 
 def delete_upload(upload: StoredUpload) -> None:
-    upload.path.unlink(missing_ok=True)
-    _claimed_path(upload.token, upload.path.suffix).unlink(missing_ok=True)
-    _meta_path(upload.token).unlink(missing_ok=True)
+    PendingUpload.objects.filter(token=upload.token).delete()
 
 
 def purge_expired() -> None:
-    cutoff = time.time() - UPLOAD_TTL_SECONDS
-    for path in _dir().iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
+    PendingUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_TTL).delete()

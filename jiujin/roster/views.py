@@ -29,6 +29,7 @@ from .uploads import (
     claim_upload,
     delete_upload,
     load_upload,
+    local_copy,
     mark_imported,
     save_upload,
     upload_state,
@@ -82,13 +83,14 @@ def roster_confirm(request: AuthedRequest) -> HttpResponse:
 
 def _run(request: AuthedRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run: bool) -> HttpResponse:
     try:
-        result = cadre_import_roster(
-            source=upload.path,
-            filename=upload.filename,
-            community=unit,
-            actor=actor_from_request(request),
-            dry_run=dry_run,
-        )
+        with local_copy(upload) as path:
+            result = cadre_import_roster(
+                source=path,
+                filename=upload.filename,
+                community=unit,
+                actor=actor_from_request(request),
+                dry_run=dry_run,
+            )
     except RosterFormatError as exc:
         delete_upload(upload)
         form = RosterUploadForm(user=request.user, initial={"unit": unit.code})

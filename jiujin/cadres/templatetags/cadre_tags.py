@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django import template
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Field
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from jiujin.cadres.models import Cadre
+from jiujin.audit.services import field_label
 from jiujin.lib.dates import format_cn_date
 from jiujin.lib.idcard import mask_id_number
 from jiujin.lib.phones import mask_phone
@@ -45,13 +43,6 @@ def or_blank(value: Any) -> str:
 
 
 @register.filter
-def field_labels(changes: dict) -> str:
-    """An audit row's changed columns as the form calls them: "家庭住址、爱好特长"."""
-    return "、".join(_label(name) for name in changes)
-
-
-def _label(name: str) -> str:
-    try:
-        return str(cast(Field, Cadre._meta.get_field(name)).verbose_name)
-    except FieldDoesNotExist:
-        return name
+def field_labels(event: Any) -> str:
+    """An audit row's changed columns as the form of its subject calls them: "家庭住址、爱好特长"."""
+    return "、".join(field_label(event.subject_type or "cadres.cadre", name) for name in event.changes)

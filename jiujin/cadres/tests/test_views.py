@@ -565,3 +565,14 @@ def test_the_edit_page_lays_out_every_form_field_once() -> None:
 
     laid_out = [name for _title, names in FORM_SECTIONS for name in names]
     assert sorted(laid_out) == sorted(CadreForm.base_fields)
+
+
+def test_it_names_a_change_in_the_history_as_its_subject_calls_it() -> None:
+    from types import SimpleNamespace
+
+    from jiujin.cadres.templatetags.cadre_tags import field_labels
+
+    health = SimpleNamespace(subject_type="health.healthprofile", changes={"blood_type": [], "notes": []})
+    cadre = SimpleNamespace(subject_type="", changes={"habits": []})
+    assert field_labels(health) == "血型、备注"
+    assert field_labels(cadre) == "生活习惯和规律"

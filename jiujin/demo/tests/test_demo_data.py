@@ -15,6 +15,11 @@ from jiujin.orgs.models import OrgLevel, OrgUnit
 LOGINS = ["demo-admin", "demo-district", "demo-street", "demo-community-a", "demo-community-b"]
 
 
+@pytest.fixture(autouse=True)
+def _demo_mode(settings) -> None:
+    settings.JIUJIN_DEMO = True
+
+
 def run(**options) -> str:
     out = StringIO()
     call_command("demo_data", stdout=out, stderr=StringIO(), **options)
@@ -87,9 +92,9 @@ def test_it_does_nothing_the_second_time(demo) -> None:
     assert User.objects.filter(username="demo-admin").count() == 1
 
 
-def test_it_refuses_in_production(db, monkeypatch) -> None:
-    monkeypatch.setenv("JIUJIN_ENV", "production")
-    with pytest.raises(CommandError, match="生产环境"):
+def test_it_refuses_outside_demo_mode(db, settings) -> None:
+    settings.JIUJIN_DEMO = False
+    with pytest.raises(CommandError, match="JIUJIN_DEMO=1"):
         run(cadres=5)
     assert not OrgUnit.objects.exists()
 

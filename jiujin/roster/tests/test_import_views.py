@@ -1,20 +1,20 @@
 from __future__ import annotations
 
-import os
-import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from jiujin.audit.models import AuditEvent
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.tests.factories import CadreFactory
+from jiujin.roster.models import PendingUpload
 from jiujin.roster.testing import write_roster_xlsx
-from jiujin.roster.uploads import claim_upload, load_upload
+from jiujin.roster.uploads import claim_upload, load_upload, local_copy, save_upload
 
 from .fixtures import person_id, write_xlsx
 
@@ -132,21 +132,25 @@ def test_it_reports_an_unreadable_file(client_for: Any, cast: Any, tree: Any) ->
     assert "无法打开Excel文件" in response.content.decode()
 
 
-def _stored(settings: Any) -> list[Path]:
-    return sorted((Path(settings.VAR_DIR) / "uploads").iterdir())
-
-
-def test_it_stores_uploads_private_and_deletes_the_file_after_import(
+def test_it_keeps_uploads_in_the_database_and_drops_the_content_after_import(
     client_for: Any, cast: Any, tree: Any, tmp_path: Path, settings: Any
 ) -> None:
     client = client_for(cast.community_a)
     token = preview(client, tmp_path, tree.community_a, person_id(B1938)).context["confirm"].initial["token"]
-    stored = _stored(settings)
-    assert len(stored) == 2 and all(p.stat().st_mode & 0o777 == 0o600 for p in stored)
-    assert stored[0].parent.stat().st_mode & 0o777 == 0o700
+    row = PendingUpload.objects.get()  # any app server can take the confirm, none needs its own disk
+    assert row.token == token and row.filename == "花名册.xlsx" and len(row.content) > 1000
+    assert not (Path(settings.VAR_DIR) / "uploads").exists()
     client.post(CONFIRM, {"token": token})
-    [marker] = _stored(settings)  # the roster is gone; a marker without file name or unit is left
-    assert marker.suffix == ".json" and "花名册" not in marker.read_text()
+    row.refresh_from_db()  # only a marker without content, file name or unit is left
+    assert (row.state, bytes(row.content), row.filename, row.unit_code) == ("imported", b"", "", "")
+
+
+def test_it_gives_the_importer_a_private_copy_that_does_not_outlive_it(cast: Any, tree: Any) -> None:
+    stored = save_upload(chunks=[b"a,b\n"], filename="名册.CSV", user_id=cast.community_a.pk, unit_code="x")
+    with local_copy(stored) as path:
+        assert path.read_bytes() == b"a,b\n" and path.suffix == ".csv"
+        assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    assert not path.exists() and not path.parent.exists()
 
 
 def test_it_deletes_the_upload_when_the_import_fails(
@@ -161,7 +165,7 @@ def test_it_deletes_the_upload_when_the_import_fails(
     monkeypatch.setattr("jiujin.roster.views.cadre_import_roster", crash)
     client.raise_request_exception = False
     assert client.post(CONFIRM, {"token": token}).status_code == 500
-    assert _stored(settings) == []
+    assert not PendingUpload.objects.exists()
 
 
 def test_it_purges_stale_uploads_when_a_new_one_is_saved(
@@ -169,11 +173,9 @@ def test_it_purges_stale_uploads_when_a_new_one_is_saved(
 ) -> None:
     client = client_for(cast.community_a)
     preview(client, tmp_path, tree.community_a, person_id(B1938))
-    day_ago = time.time() - 86400
-    for path in _stored(settings):
-        os.utime(path, (day_ago, day_ago))
+    PendingUpload.objects.update(created_at=timezone.now() - timedelta(days=1))
     preview(client, tmp_path, tree.community_a, person_id(B1938, seq=2))
-    assert len(_stored(settings)) == 2  # only the new upload and its metadata
+    assert PendingUpload.objects.count() == 1  # only the new upload
 
 
 def test_it_imports_once_when_confirm_is_sent_twice_at_the_same_time(
@@ -201,4 +203,4 @@ def test_it_shows_why_a_hostile_xlsx_is_refused(client_for: Any, cast: Any, tree
     bad = SimpleUploadedFile("花名册.xlsx", data.getvalue())
     response = client_for(cast.community_a).post(IMPORT, {"unit": tree.community_a.code, "file": bad})
     assert response.status_code == 200 and "DTD" in response.content.decode()
-    assert _stored(settings) == []
+    assert not PendingUpload.objects.exists()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiujin.demo.services import (
@@ -29,8 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="库中已有真实老干部数据时仍然生成")
 
     def handle(self, *args: Any, cadres: int, seed: int, force: bool, **options: Any) -> None:
-        if os.environ.get("JIUJIN_ENV", "").lower() == "production":
-            raise CommandError("生产环境（JIUJIN_ENV=production）不能生成演示数据。")
+        if not settings.JIUJIN_DEMO:
+            raise CommandError(
+                f"演示数据的账号使用公开密码 {DEMO_PASSWORD}，只能在演示环境生成：请设置 JIUJIN_DEMO=1"
+                "（make run 已设置）或 JIUJIN_DEBUG=1。"
+            )
         if cadres < 0:
             raise CommandError("--cadres 不能为负数。")
         if demo_data_exists():

@@ -51,7 +51,7 @@ def check_demo_password(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
     return [
         Error(
             f"以下账号仍可用公开的演示密码 {DEMO_PASSWORD} 登录：{shown}。",
-            hint="停用这些账号（jiujin shell 或管理页面），或改设密码；生产库中不要运行 jiujin demo-data。",
+            hint="用 jiujin changepassword 用户名 改设密码，或停用这些账号；生产库中不要运行 jiujin demo-data。",
             id="jiujin.E001",
         )
     ]

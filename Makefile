@@ -5,13 +5,20 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Every package, pinned with its hashes, for Python 3.11+ on any platform: base = runtime (what a server and
+# the wheelhouse get), dev = runtime + the `dev` extra (what `make test` and CI run). `make lock` writes them.
+LOCKS := requirements/base.lock requirements/dev.lock
 
-.PHONY: run test test-fast test-browser lint typecheck bench clean
+.PHONY: run test test-fast test-browser lint typecheck bench clean lock wheelhouse
 
-$(STAMP): pyproject.toml
+# The project itself goes in editable and without dependencies: everything else comes from the lock, and
+# setuptools (its build backend) is in the lock too, so no build step reaches the network.
+$(STAMP): pyproject.toml $(LOCKS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; \
+	  echo "依赖与 pyproject.toml 不一致：维护者运行 make lock (the locks are out of date: run make lock)" >&2; exit 1; }
 	touch $(STAMP)
 
 var/.demo-loaded: | $(STAMP)
@@ -34,9 +41,16 @@ run: $(STAMP)
 	$(BIN)/jiujin schedule-visits --loop & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \
 	ALLOWED_HOSTS="$(HOST),127.0.0.1,localhost" $(BIN)/jiujin runserver --noreload $(HOST):$(PORT)
 
+# The gates first (lint, format, types, migrations, import layers), then the suite on both cores. CI runs
+# `make test` twice (SQLite, then PostgreSQL): the slow tests run once, on the PostgreSQL pass.
+SLOW ?= $(if $(DATABASE_URL),1,)
 test: $(STAMP)
-	$(BIN)/ruff check jiujin bench
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/ruff check jiujin bench deploy
+	$(BIN)/ruff format --check jiujin bench deploy
+	$(BIN)/mypy jiujin
+	$(BIN)/jiujin makemigrations --check --dry-run -v1
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/pytest -n auto -m "not browser$(if $(SLOW),, and not slow)"
 	@$(MAKE) --no-print-directory test-browser
 
 test-fast: $(STAMP)
@@ -47,10 +61,54 @@ test-browser: $(STAMP)
 	else echo "跳过浏览器测试：未找到 /usr/bin/chromium（Debian: apt-get install chromium）"; fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check jiujin bench
+	$(BIN)/ruff check jiujin bench deploy
 
 typecheck: $(STAMP)
 	$(BIN)/mypy jiujin
+
+# For maintainers: re-resolve the locks after changing pyproject.toml. Existing pins are kept unless
+# UPGRADE=1 (everything) or UPGRADE_PACKAGE=django (one package). uv runs from a throwaway venv; neither
+# `make run` nor `make test` needs it. dev.lock is constrained by base.lock: CI tests the runtime pins.
+UV_VERSION ?= 0.13.9
+UV_COMPILE = --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade) $(if $(UPGRADE_PACKAGE),--upgrade-package $(UPGRADE_PACKAGE))
+lock:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp" && "$$tmp/bin/pip" install -q "uv==$(UV_VERSION)" && \
+	"$$tmp/bin/uv" pip compile $(UV_COMPILE) pyproject.toml requirements/build.in -o requirements/base.lock && \
+	"$$tmp/bin/uv" pip compile $(UV_COMPILE) pyproject.toml requirements/build.in --extra dev \
+	  -c requirements/base.lock -o requirements/dev.lock
+	@echo "requirements/base.lock: $$(grep -c '^[a-z]' requirements/base.lock) packages," \
+	  "requirements/dev.lock: $$(grep -c '^[a-z]' requirements/dev.lock)"
+
+# Every wheel of a lock (and the project's own wheel) in wheelhouse/, to carry to a server without internet.
+# Build it for the target, which need not be this machine: ARCH is its machine (x86_64, aarch64), GLIBC its C
+# library (`ldd --version`; 2.28 = Kylin V10, UOS 20, openEuler, RHEL 8, Debian 10 and later: Pillow no longer
+# ships wheels for CentOS 7's 2.17), PY its Python (311, 312, ...). pip matches the platform tags exactly, so
+# PLATFORM lists every manylinux up to GLIBC. The lock's markers are dropped for the download: wheels needed only
+# by some Python releases (e.g. async-timeout before 3.11.3) are there too, and the target's pip picks. SDIST_ONLY
+# (comma-separated) are pure-Python packages published only as source: their archive (the file the lock's hash
+# is for) goes in, and the target's pip builds it with the wheelhouse's setuptools and wheel.
+# LOCK=requirements/dev.lock carries the test tools as well.
+ARCH ?= x86_64
+GLIBC ?= 2.28
+PY ?= 311
+PLATFORM ?= manylinux2014_$(ARCH) \
+	$(foreach m,$(shell seq 17 $(word 2,$(subst ., ,$(GLIBC)))),manylinux_2_$(m)_$(ARCH))
+LOCK ?= requirements/base.lock
+WHEELHOUSE ?= wheelhouse
+SDIST_ONLY ?= lunar-python
+wheelhouse: $(STAMP)
+	rm -rf $(WHEELHOUSE) && mkdir -p $(WHEELHOUSE)
+	sed -E 's/^([A-Za-z0-9._-]+==[^ ;]+) ;[^\\]*/\1 /' $(LOCK) > $(WHEELHOUSE)/.download.txt
+	$(BIN)/pip download -q --require-hashes --no-deps --only-binary=:all: --no-binary=$(SDIST_ONLY) \
+	  $(addprefix --platform ,$(PLATFORM)) --python-version $(PY) --implementation cp \
+	  -r $(WHEELHOUSE)/.download.txt -d $(WHEELHOUSE)
+	rm -f $(WHEELHOUSE)/.download.txt
+	$(BIN)/pip wheel -q --no-deps --no-build-isolation -w $(WHEELHOUSE) .
+	rm -rf build
+	cp $(LOCK) $(WHEELHOUSE)/
+	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE) | wc -l) files, $$(du -sh $(WHEELHOUSE) | cut -f1)"
 
 clean:
 	rm -rf $(VENV) var/static

@@ -28,7 +28,7 @@ from django.core.management import call_command  # noqa: E402
 from jiujin.audit.services import Actor  # noqa: E402
 from jiujin.orgs.models import OrgLevel, OrgUnit  # noqa: E402
 from jiujin.orgs.services import org_unit_create  # noqa: E402
-from jiujin.roster.services import cadre_import_roster  # noqa: E402
+from jiujin.roster.importing import cadre_import_roster  # noqa: E402
 from jiujin.roster.testing import write_roster_xlsx  # noqa: E402
 
 COMMUNITY = "9901001001"

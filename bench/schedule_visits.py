@@ -32,13 +32,13 @@ from django.utils import timezone  # noqa: E402
 
 from jiujin.cadres.models import Cadre  # noqa: E402
 from jiujin.lib.calendar import holiday_occurrences  # noqa: E402
-from jiujin.visits.models import HolidayRule, VisitSettings, VisitTask  # noqa: E402
-from jiujin.visits.rules import DEFAULT_HOLIDAYS, milestone_ages  # noqa: E402
-from jiujin.visits.services import (  # noqa: E402
+from jiujin.visits.generation import (  # noqa: E402
     _birthday_keys_by_due,
     _memoized_lunar_years,
     visit_tasks_generate,
 )
+from jiujin.visits.models import HolidayRule, VisitSettings, VisitTask  # noqa: E402
+from jiujin.visits.rules import DEFAULT_HOLIDAYS, milestone_ages  # noqa: E402
 
 
 class Rollback(Exception):

@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
-from jiujin.accounts.models import Role, User
+from jiujin.accounts.models import ApiToken, Role, User
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.orgs.models import OrgLevel, OrgUnit
 from jiujin.orgs.services import org_unit_create
@@ -66,6 +67,13 @@ def _plain_static_storage(settings: Any) -> None:
     }
     settings.AXES_ENABLED = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_var_dir(settings: Any, tmp_path: Path) -> None:
+    # Lock files and uploads of one test never meet another's (tests run in parallel with pytest-xdist).
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
 
 
 @pytest.fixture(autouse=True)
@@ -130,6 +138,38 @@ def client_for(client: Any) -> Any:
         return client
 
     return login
+
+
+class ApiClient:
+    """A test client of /api/v1/ that speaks JSON and carries a bearer token, never a session."""
+
+    def __init__(self, client: Client, token: str | None) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, data: dict | None = None) -> Any:
+        return self.client.get(f"/api/v1{path}", data, headers=self.headers)
+
+    def post(self, path: str, body: Any) -> Any:
+        return self._send("post", path, body)
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self._send("patch", path, body)
+
+    def _send(self, method: str, path: str, body: Any) -> Any:
+        send = getattr(self.client, method)
+        return send(f"/api/v1{path}", body, content_type="application/json", headers=self.headers)
+
+
+@pytest.fixture
+def api_as() -> Any:
+    """`api_as(user)`: an ApiClient with a fresh token of that user (`None`: no token)."""
+
+    def make(user: User | None) -> ApiClient:
+        token = ApiToken.issue(user)[1] if user else None
+        return ApiClient(Client(enforce_csrf_checks=True), token)
+
+    return make
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright never downloads a browser here

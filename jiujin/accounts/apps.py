@@ -11,3 +11,8 @@ class AccountsConfig(AppConfig):
         from .middleware import mark_seen_at_login
 
         user_logged_in.connect(mark_seen_at_login, dispatch_uid="jiujin.accounts.mark_seen_at_login")
+        from jiujin.core.registry import STAFF, VOLUNTEER, MenuEntry, menu_register
+
+        menu_register(
+            MenuEntry("API令牌", "account_tokens", order=99, for_whom=frozenset({STAFF, VOLUNTEER}))
+        )

@@ -3,9 +3,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -67,7 +68,18 @@ ROLE_LEVEL = {
 }
 
 
+class JiujinUserManager(UserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        # `jiujin createsuperuser` makes the first real administrator: the admin role, no unit.
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
+    objects: ClassVar[JiujinUserManager] = JiujinUserManager()
+
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.COMMUNITY)
     org_unit = models.ForeignKey(
         "orgs.OrgUnit",

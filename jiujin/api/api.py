@@ -1,14 +1,13 @@
-from typing import Any
+"""The project's NinjaAPI: it only assembles the routers. Each app's `api.py` builds its router on the toolkit
+in `jiujin.core.api` (error schema and answers, paging, choice types) and imports nothing from here."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
 
 from jiujin.api.auth import BearerToken
-from jiujin.api.routers import auth, cadres, orgs
+from jiujin.api.routers import auth, orgs
+from jiujin.cadres.api import router as cadres_router
 from jiujin.core.access import enforce_api_rules
-from jiujin.core.views import record_denied
+from jiujin.core.api import handle_errors
 from jiujin.directory.api import router as directory_router
 from jiujin.health.api import router as health_router
 from jiujin.plans.api import router as plans_router
@@ -33,9 +32,10 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=BearerToken(),
 )
+handle_errors(api)  # NoAccess/Http404 → 404, PermissionDenied → 403 (both recorded), 422 located as forms do
 api.add_router("/auth", auth.router)
 api.add_router("/org-units", orgs.router)
-api.add_router("/cadres", cadres.router)
+api.add_router("/cadres", cadres_router)
 api.add_router("/", visits_router)
 api.add_router("/", volunteers_router)
 api.add_router("/", directory_router)
@@ -44,33 +44,3 @@ api.add_router("/", health_router)
 api.add_router("/", plans_router)
 # Last: every operation registered above now runs only under its declared rule (fails closed without one).
 enforce_api_rules(api)
-
-
-NOT_FOUND = "没有找到"
-
-
-@api.exception_handler(Http404)
-def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    # Out of scope and missing are the same answer, word for word; the attempt is kept for the auditor.
-    record_denied(request, 404)
-    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
-
-
-@api.exception_handler(PermissionDenied)
-def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    record_denied(request, 403)
-    return api.create_response(request, {"detail": str(exc) or "没有权限进行此操作"}, status=403)
-
-
-@api.exception_handler(ValidationError)
-def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    # Each operation has one body schema: drop its parameter name from pydantic's locations so they read
-    # ["body", "<field>"] like the errors of the page form (see cadre_form.raise_form_errors).
-    return api.create_response(request, {"detail": [_without_param_name(e) for e in exc.errors]}, status=422)
-
-
-def _without_param_name(error: dict[str, Any]) -> dict[str, Any]:
-    loc = list(error.get("loc", ()))
-    if loc[:2] == ["body", "payload"]:
-        loc = ["body", *loc[2:]]
-    return {**error, "loc": loc}

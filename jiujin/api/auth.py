@@ -1,4 +1,6 @@
-"""Bearer tokens for /api/v1/: the API never reads the session cookie, so it needs no CSRF token."""
+"""Bearer tokens for /api/v1/: the API never reads the session cookie, so it needs no CSRF token.
+
+Routers read the caller with `jiujin.core.api.caller` / `caller_token`."""
 
 from __future__ import annotations
 
@@ -30,16 +32,6 @@ class BearerToken(HttpBearer):
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
         return api_token.user
-
-
-def caller(request: HttpRequest) -> User:
-    """The user whose token authenticated this request (ninja stores it as request.auth)."""
-    return request.auth  # type: ignore[attr-defined]
-
-
-def caller_token(request: HttpRequest) -> ApiToken:
-    """The token that authenticated this request."""
-    return request.api_token  # type: ignore[attr-defined]
 
 
 def _touch(api_token: ApiToken) -> None:

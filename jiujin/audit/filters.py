@@ -62,7 +62,7 @@ class AuditFilterForm(forms.Form):
         if data.get("who"):
             # The cadre list's own search, so 姓名/拼音/身份证尾号 mean here what they mean there.
             # Reached through the event's foreign key: this app imports no other.
-            cadres: Any = AuditEvent._meta.get_field("cadre").related_model._default_manager  # type: ignore[union-attr]
+            cadres: Any = AuditEvent._meta.get_field("cadre").related_model._default_manager
             qs = qs.filter(cadre__in=cadres.for_user(self.viewer).search(data["who"]).values("pk"))
         if data.get("action"):
             qs = qs.filter(action=data["action"])

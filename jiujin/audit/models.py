@@ -21,7 +21,12 @@ class AuditEvent(models.Model):
     )
     action = models.CharField("操作", max_length=10, choices=AuditAction.choices)
     cadre = models.ForeignKey(
-        "cadres.Cadre", verbose_name="老干部", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cadres.Cadre",
+        verbose_name="老干部",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The record the event is about, named generically ("health.condition", "12") so this app imports no
     # other; `cadre` is the person the record belongs to, when there is one (for "who saw this cadre").

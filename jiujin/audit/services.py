@@ -116,7 +116,7 @@ def snapshot(
         chosen = [f for f in instance._meta.concrete_fields if f.name not in BOOKKEEPING | skip]
     else:
         chosen = [instance._meta.get_field(n) for n in fields if n not in skip]  # type: ignore[misc]
-    return {f.name: _json_ready(getattr(instance, f.attname)) for f in chosen}  # type: ignore[union-attr]
+    return {f.name: _json_ready(getattr(instance, f.attname)) for f in chosen}
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -209,4 +209,3 @@ def audit_record_denied(*, request: Any, detail: str) -> AuditEvent:
     """A refused attempt to reach an object or page: who, from where, what was asked for."""
     via = "api" if request.path.startswith("/api/") else "web"
     return audit_record(actor=actor_from_request(request, via=via), action=AuditAction.DENIED, detail=detail)
-

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CadresConfig(AppConfig):
     name = "jiujin.cadres"
     verbose_name = "老干部"
+
+    def ready(self) -> None:
+        from jiujin.core.registry import CadreAction, MenuEntry, cadre_actions_register, menu_register
+
+        menu_register(MenuEntry("老干部名册", "cadres:list", order=10))
+        cadre_actions_register(
+            CadreAction("编辑", "cadres:edit", order=10, capability="manage_cadres"),
+            CadreAction("变更状态", "cadres:status", order=20, capability="manage_cadres"),
+        )

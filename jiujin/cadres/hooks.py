@@ -25,7 +25,7 @@ _file_closed: list[FileClosedHook] = []
 def on_file_closed(hook: Callable[..., object]) -> Callable[..., object]:
     """Register `hook(actor=, cadre=, on=, reason=)`; called inside the status change's transaction."""
     if hook not in _file_closed:
-        _file_closed.append(hook)  # type: ignore[arg-type]
+        _file_closed.append(hook)
     return hook
 
 

@@ -66,8 +66,6 @@ for _field, _aliases in CHOICE_ALIASES.items():
     _aliases.update({v: v for v in set(_aliases.values())})
 
 
-
-
 def reject_control_chars(value: object) -> None:
     """Django validator for any text field (forms, API schemas): refuses \\x00-\\x08, \\x0b, \\x0c,
     \\x0e-\\x1f, \\x7f and lone surrogates; tab and newlines are fine in multi-line text.

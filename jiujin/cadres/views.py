@@ -27,10 +27,12 @@ from jiujin.audit.services import actor_from_request
 from jiujin.core.access import LOGIN, STAFF, access, is_volunteer, require, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import CappedPaginator
+from jiujin.core.registry import cadre_actions_for, cadre_panels_for
 from jiujin.orgs.models import OrgUnit
 
 from .filters import CadreFilterForm
 from .forms import CadreForm, FamilyContactFormSet, StatusChangeForm
+from .masking import sees_full_numbers
 from .models import MUST_KNOWS, Cadre, CadreStatus
 from .services import (
     cadre_change_status,
@@ -91,7 +93,7 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "show_sensitive": user.can("view_sensitive"),
+        "show_sensitive": sees_full_numbers(user),
         "query": _query_without_page(request),
         # Keep the filter panel open while any filter other than the search box is in use.
         "filtering": any(request.GET.get(name) for name in form.fields if name != "q"),
@@ -177,8 +179,9 @@ def cadre_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "cadres/detail.html",
         {
             "cadre": cadre,
-            "show_sensitive": request.user.can("view_sensitive"),
-            "can_manage": request.user.can("manage_cadres"),
+            "show_sensitive": sees_full_numbers(request.user),
+            "actions": cadre_actions_for(request.user, cadre),
+            "panels": cadre_panels_for(request, cadre),
             "unknown": [label for key, label in MUST_KNOWS if not known[key]],
             "history": history,
         },
@@ -231,7 +234,7 @@ def cadre_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "manage_cadres")
     prefetch_related_objects([cadre], "tags")
     # Without view_sensitive the numbers are masked here as on the detail page; blank keeps them.
-    masked = {"mask_sensitive": not request.user.can("view_sensitive")}
+    masked = {"mask_sensitive": not sees_full_numbers(request.user)}
     if request.method == "POST":
         # The ModelForm writes into the instance while validating, so snapshot first.
         before = snapshot(cadre)

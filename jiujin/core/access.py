@@ -13,6 +13,7 @@ Scope:
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from django.http import Http404
 
 if TYPE_CHECKING:
     from jiujin.accounts.models import User
+    from jiujin.orgs.models import OrgUnit
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,24 @@ def staff_community_ids(user: User) -> list[int] | None:
     return user.community_ids()
 
 
+def access_unit(
+    user: User, code: str, *, community: bool = False, message: str = "没有找到该单位"
+) -> OrgUnit:
+    """The unit with this code in the user's staff scope (a community only, with `community`); else NoAccess.
+
+    The one unit-by-code lookup of pages and API. Volunteers reach no unit here: they have no staff scope.
+    """
+    from jiujin.orgs.models import OrgUnit  # here: models modules (cadres) import this one while loading
+
+    units = OrgUnit.objects.none() if is_volunteer(user) else OrgUnit.objects.for_user(user)
+    if community:
+        units = units.communities()
+    unit = units.filter(code=code).select_related("parent").first()
+    if unit is None:
+        raise NoAccess(message)
+    return unit
+
+
 def require(user: User, capability: str) -> None:
     if not user.can(capability):
         raise PermissionDenied("没有权限进行此操作")
@@ -129,6 +149,7 @@ def enforce_api_rules(api: Any) -> None:
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
     rule = rule_of(func)
 
+    @functools.wraps(func)  # keeps the name, so OpenAPI's operationId says which operation it is
     def run(request: Any, *args: Any, **kwargs: Any) -> Any:
         if rule is None:
             log.error("API operation %s declares no access rule: refused", func.__qualname__)
@@ -138,7 +159,6 @@ def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
 
     run._access_enforced = True  # type: ignore[attr-defined]
     run.access_rule = rule  # type: ignore[attr-defined]
-    run.__wrapped__ = func  # type: ignore[attr-defined]
     return run
 
 

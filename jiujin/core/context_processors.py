@@ -1,8 +1,12 @@
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from jiujin.accounts.models import Capability
+
+from .registry import menu_for
 
 
 class _Capabilities:
@@ -16,4 +20,9 @@ class _Capabilities:
 
 
 def capabilities(request: HttpRequest) -> dict[str, Any]:
-    return {"user_can": _Capabilities(request.user)}
+    # A request refused before the auth middleware ran (a bad Host header → 400) has no user.
+    user = getattr(request, "user", None) or AnonymousUser()
+    return {
+        "user_can": _Capabilities(user),
+        "menu": SimpleLazyObject(lambda: menu_for(user)),  # built only by pages that show it
+    }

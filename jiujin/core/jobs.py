@@ -46,7 +46,9 @@ def exclusive(name: str) -> Iterator[bool]:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
         return
-    path = Path(settings.VAR_DIR) / f".lock-{name.replace(':', '-').replace('/', '-')}"
+    folder = Path(settings.VAR_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f".lock-{name.replace(':', '-').replace('/', '-')}"
     with path.open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -68,6 +68,8 @@ def _refuse_bad_input(request: HttpRequest, *, api: bool) -> HttpResponse | None
     (uploaded files are the import's job).
     """
     for name, value in request.GET.items():
+        if has_control_chars(name) or has_control_chars(value):  # PostgreSQL cannot even compare a NUL
+            return _refusal(request, api=api, loc=["query", name], message=CONTROL_CHARS_MESSAGE)
         digits = str(value).strip().removeprefix("-")
         if digits.isdigit() and len(digits) > 18 and not _fits_bigint(int(digits)):
             return _refusal(request, api=api, loc=["query", name], message=TOO_LARGE)

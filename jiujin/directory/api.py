@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router
 
-from jiujin.api.auth import caller
 from jiujin.cadres.services import get_cadre_for_user
 from jiujin.core.access import STAFF, access
+from jiujin.core.api import Detail, caller
 
 from .views import cadre_card_response
 
 router = Router(tags=["服务名录与联系卡"])
-
-
-class Detail(Schema):
-    detail: str
 
 
 @router.get(

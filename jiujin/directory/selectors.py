@@ -52,10 +52,6 @@ def directories_for(units: Iterable[OrgUnit]) -> dict[int, list[Resolved]]:
     return {u.pk: _resolve(u, entries) for u in units}
 
 
-def unit_for_user(user: User, code: str) -> OrgUnit | None:
-    return OrgUnit.objects.for_user(user).filter(code=code).select_related("parent").first()
-
-
 def own_entries(unit: OrgUnit) -> QuerySet[DirectoryEntry]:
     """The rows a unit keeps itself, hidden ones included (its edit page)."""
     return DirectoryEntry.objects.filter(org_unit=unit).order_by("order", "id")

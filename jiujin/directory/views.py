@@ -20,7 +20,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
-from jiujin.core.access import STAFF, access
+from jiujin.core.access import STAFF, access, access_unit
 from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import CappedPaginator
 from jiujin.orgs.models import OrgUnit
@@ -33,10 +33,7 @@ MAX_BATCH_CARDS = 2000  # ~4 s to build; a bigger unit prints community by commu
 
 
 def _unit_or_404(user: User, code: str) -> OrgUnit:
-    unit = selectors.unit_for_user(user, code)
-    if unit is None:
-        raise Http404("没有找到该单位")
-    return unit
+    return access_unit(user, code)
 
 
 def _editable_unit(user: User, code: str) -> OrgUnit:

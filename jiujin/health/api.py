@@ -18,30 +18,34 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from jiujin.api.auth import caller
-from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
 from jiujin.core.access import STAFF, access
+from jiujin.core.api import Detail, caller, choices_text, forbid, raise_form_errors
 
 from . import services
 from .forms import CheckUpForm, ConditionForm, HealthForm, HospitalStayForm, MedicationForm
 from .kinds import KINDS
-from .models import CheckUp, Condition, HealthCampaign, HospitalStay, MedicalRoundSchedule, Medication
+from .models import (
+    CampaignKind,
+    CareLevel,
+    CheckUp,
+    Condition,
+    HealthCampaign,
+    HospitalStay,
+    MedicalRoundSchedule,
+    Medication,
+)
 from .selectors import HealthRecord
 
 router = Router(tags=["健康档案"])
 
 
-class Detail(Schema):
-    detail: str
-
-
 class ProfileOut(Schema):
     blood_type: str
     allergies: str
-    care_level: str = Field(description="self 自理 / partial 半失能 / disabled 失能，空为未填")
+    care_level: str = Field(description=f"{choices_text(CareLevel)}，空为未填")
     nursing_grade: str = Field(description="special / first / second / third（特级～三级护理）")
     disability: str
     family_doctor: str
@@ -139,7 +143,7 @@ class MedicalRoundOut(Schema):
 
 class CampaignOut(Schema):
     id: int
-    kind: str = Field(description="checkup 义诊/免费体检 / lecture 健康讲座")
+    kind: str = Field(description=choices_text(CampaignKind))
     title: str
     date: date
     org_unit: str = Field(description="举办单位代码")
@@ -161,7 +165,7 @@ def _health_cadre(request: HttpRequest, cadre_id: int) -> Cadre:
     user = caller(request)
     cadre = get_cadre_for_user(user, cadre_id)
     if not user.can("view_health"):
-        raise HttpError(403, "没有查看健康档案的权限")
+        forbid("没有查看健康档案的权限")
     return cadre
 
 

@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class HealthConfig(AppConfig):
     name = "jiujin.health"
     verbose_name = "健康档案"
+
+    def ready(self) -> None:
+        from jiujin.core.registry import (
+            CadreAction,
+            DailyJob,
+            MenuEntry,
+            cadre_actions_register,
+            daily_job_register,
+            menu_register,
+        )
+
+        from .services import medical_rounds_daily
+
+        menu_register(MenuEntry("健康活动", "health:campaigns", order=60, capability="view_health"))
+        cadre_actions_register(CadreAction("健康档案", "health:record", order=70, capability="view_health"))
+        daily_job_register(DailyJob("medical-rounds", medical_rounds_daily, order=30))

@@ -16,8 +16,9 @@ from jiujin.audit.services import snapshot as audit_snapshot
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.cadres.services import CLOSED_FILE_REASONS, cadre_record_view
 from jiujin.lib.calendar import lunar_label
+from jiujin.visits.events import cadre_event_record
+from jiujin.visits.generation import visit_tasks_add
 from jiujin.visits.models import EventKind, TaskKind, TaskStatus, VisitTask
-from jiujin.visits.services import cadre_event_record, visit_tasks_add
 
 from .models import HealthCampaign, HealthProfile, HospitalStay, MedicalRoundSchedule
 
@@ -166,6 +167,11 @@ def _sync_round_tasks(schedule: MedicalRoundSchedule, *, today: date) -> None:
 
 
 @transaction.atomic
+def medical_rounds_daily(today: date, through: date | None) -> str:
+    """The daily loop's step (registered in apps.py)."""
+    return f"新生成巡诊任务 {medical_rounds_generate(today=today, through=through)} 项"
+
+
 def medical_rounds_generate(*, today: date, through: date | None = None) -> int:
     """Create the 上门巡诊 visit tasks of active schedules falling in [today, through]; returns how many were
     new. The VisitTask key (cadre, "medical:<schedule id>", date) makes a second run create nothing. Pending

@@ -167,7 +167,7 @@ def _created_text(item: Any) -> str:
 def item_edit(request: AuthedRequest, cadre_pk: int, kind: str, pk: int) -> HttpResponse:
     spec = _kind(kind)
     cadre = health_cadre(request, cadre_pk)
-    item = spec.model._default_manager.filter(cadre=cadre, pk=pk).first()  # type: ignore[misc]
+    item = spec.model._default_manager.filter(cadre=cadre, pk=pk).first()
     if item is None:
         raise Http404("没有找到该记录")
     before = services.snapshot(item)

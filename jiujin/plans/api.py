@@ -7,35 +7,29 @@ page's forms (via forms.plan_data), so both accept and reject the same input wit
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
-from jiujin.api.auth import caller
-from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
 from jiujin.core.access import STAFF, access
+from jiujin.core.api import Detail, caller, forbid, one_of, raise_form_errors
 
 from . import services
 from .forms import PlanForm, PlanItemFormSet, plan_data
-from .models import PlanService, ServicePlan
+from .models import FrequencyUnit, PlanService, ServicePlan
 
 router = Router(tags=["个性化服务方案"])
-
-
-class Detail(Schema):
-    detail: str
 
 
 class ServiceIn(Schema):
     id: int | None = Field(None, description="修改已有服务项时填写；不填为新增")
     what: str = Field(description="服务内容，如 上门理发")
     every: int = Field(1, description="每 N 个周期一次")
-    unit: Literal["day", "week", "month"] = "week"
+    unit: Annotated[str, one_of(FrequencyUnit)] = FrequencyUnit.WEEK
     worker: str | None = Field(None, description="责任人（工作人员）用户名")
     volunteer: int | None = Field(None, description="责任人（志愿者）id；都不填则由老干部的联系人负责")
     start_date: str = Field(description="YYYY-MM-DD")
@@ -70,7 +64,6 @@ class PlanOut(Schema):
     services: list[ServiceOut]
 
 
-
 @router.get(
     "/cadres/{cadre_id}/plan", response={200: PlanOut, 404: Detail}, summary="服务方案 Get a cadre's plan"
 )
@@ -91,7 +84,7 @@ def put_plan(request: HttpRequest, cadre_id: int, payload: PlanIn) -> dict[str, 
     user = caller(request)
     cadre = get_cadre_for_user(user, cadre_id)
     if not user.can("manage_cadres"):
-        raise HttpError(403, "没有制定服务方案的权限")
+        forbid("没有制定服务方案的权限")
     plan = services.plan_for(cadre)
     data = plan_data(cadre=cadre, sent=payload.dict())
     form = PlanForm(data)

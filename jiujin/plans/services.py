@@ -19,8 +19,8 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import Actor, audit_labels_register, audit_record, diff
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.lib.calendar import lunar_label, recurring_dates
+from jiujin.visits.generation import visit_tasks_add
 from jiujin.visits.models import TaskKind, TaskStatus, VisitTask
-from jiujin.visits.services import visit_tasks_add
 
 from .models import PlanService, ServicePlan
 
@@ -97,6 +97,11 @@ def _review_task(plan: ServicePlan) -> VisitTask:
 
 
 @transaction.atomic
+def plan_tasks_daily(today: date, through: date | None) -> str:
+    """The daily loop's step (registered in apps.py)."""
+    return f"新生成服务方案任务 {plan_tasks_generate(today=today, through=through)} 项"
+
+
 def plan_tasks_generate(*, today: date, through: date | None = None) -> int:
     """Tasks for every active service due in [today, through] and every pending review date up to
     `through` (default: HORIZON_DAYS ahead); returns how many were new. Idempotent."""

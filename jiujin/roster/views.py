@@ -7,23 +7,23 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.filters import CadreFilterForm
+from jiujin.cadres.masking import sees_full_numbers, shown_id, shown_phone
 from jiujin.cadres.models import Cadre, Category, Gender, Rank
-from jiujin.core.access import access, staff
+from jiujin.core.access import access, access_unit, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.lib.dates import format_cn_date
-from jiujin.lib.idcard import mask_id_number
-from jiujin.lib.phones import mask_phone
 from jiujin.lib.roster import RosterFormatError
 from jiujin.orgs.models import OrgUnit
 
+from .exporting import cadre_export_roster, export_title
 from .forms import RosterConfirmForm, RosterUploadForm
-from .services import ImportResult, cadre_export_roster, cadre_import_roster, export_title
+from .importing import ImportResult, cadre_import_roster
 from .uploads import (
     StoredUpload,
     claim_upload,
@@ -67,9 +67,7 @@ def roster_confirm(request: AuthedRequest) -> HttpResponse:
     form = RosterConfirmForm(request.POST)
     token = form.cleaned_data["token"] if form.is_valid() else ""
     upload = load_upload(token, user_id=request.user.pk)
-    unit = (
-        get_object_or_404(OrgUnit.objects.for_user(request.user), code=upload.unit_code) if upload else None
-    )
+    unit = access_unit(request.user, upload.unit_code) if upload else None
     # A double click sends two confirms: only the one that claims the file imports it.
     claimed = claim_upload(upload) if upload else None
     if claimed is None or unit is None:
@@ -108,7 +106,7 @@ def _run(request: AuthedRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run
         "unit": unit,
         "filename": upload.filename,
         "confirm": RosterConfirmForm(initial={"token": upload.token}) if result.ok else None,
-        "preview": _preview_rows(result, sensitive=request.user.can("view_sensitive")),
+        "preview": _preview_rows(result, sensitive=sees_full_numbers(request.user)),
     }
     if not result.ok:
         delete_upload(upload)  # a file with errors must be fixed and uploaded again
@@ -117,7 +115,7 @@ def _run(request: AuthedRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run
 
 def _preview_rows(result: ImportResult, *, sensitive: bool) -> list[dict[str, Any]]:
     def phone(value: str) -> str:
-        return value if sensitive else mask_phone(value)
+        return shown_phone(value, full=sensitive)
 
     def label(choices: Any, value: str | None) -> str:
         return str(choices(value).label) if value else ""
@@ -132,7 +130,7 @@ def _preview_rows(result: ImportResult, *, sensitive: bool) -> list[dict[str, An
                 "changed": p.changed,
                 "name": v.get("name", ""),
                 "gender": label(Gender, v.get("gender")),
-                "id_number": v["id_number"] if sensitive else mask_id_number(v["id_number"]),
+                "id_number": shown_id(v["id_number"], full=sensitive),
                 "birth_date": format_cn_date(v.get("birth_date")),
                 "category": label(Category, v.get("category")),
                 "rank": label(Rank, v.get("rank")),
@@ -161,7 +159,7 @@ def roster_export(request: AuthedRequest) -> FileResponse:
         cadres=cadres,
         actor=actor_from_request(request),
         title=export_title(unit_name, today),
-        sensitive=user.can("view_sensitive"),
+        sensitive=sees_full_numbers(user),
         out=out,
         today=today,
     )

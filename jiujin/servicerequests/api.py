@@ -9,56 +9,46 @@ transition is 409.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError
 
 from jiujin.accounts.models import User
-from jiujin.api.auth import caller
-from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.services import get_cadre_for_user
 from jiujin.core.access import LOGIN, STAFF, access
-from jiujin.core.paging import MAX_PAGE
+from jiujin.core.api import (
+    PAGE_SIZE,
+    Detail,
+    Page,
+    caller,
+    choices_text,
+    forbid,
+    one_of,
+    page_field,
+    paged,
+    raise_field_errors,
+    raise_form_errors,
+)
 
 from . import selectors
 from .forms import IntakeForm, TransitionForm
-from .models import ServiceRequest
+from .models import RequestState, ServiceCategory, ServiceRequest, Urgency
 from .services import TransitionRefused, may_transition, service_request_create, service_request_transition
 
 router = Router(tags=["服务工单"])
 
-PAGE_SIZE = 100
 DISPATCH = "dispatch_services"
-CategoryName = Literal[
-    "emergency_help",
-    "medical_escort",
-    "home_medical",
-    "cleaning",
-    "haircut",
-    "errands",
-    "repair",
-    "counselling",
-    "other",
-]
-StateName = Literal["received", "dispatched", "arrived", "completed", "cancelled"]
-
-
-class Detail(Schema):
-    detail: str
 
 
 class RequestIn(Schema):
     cadre: int = Field(description="老干部 id")
-    category: CategoryName = Field(
-        description="emergency_help 紧急求助 / medical_escort 医疗陪诊 / home_medical 上门巡诊 / cleaning 家政保洁 / "
-        "haircut 上门理发 / errands 代购代办 / repair 维修 / counselling 心理慰藉 / other 其他"
-    )
-    urgency: Literal["emergency", "normal"] = "normal"
+    category: Annotated[str, one_of(ServiceCategory)] = Field(description=choices_text(ServiceCategory))
+    urgency: Annotated[str, one_of(Urgency)] = Urgency.NORMAL
     description: str
     caller_name: str = ""
     caller_relation: str = ""
@@ -66,7 +56,7 @@ class RequestIn(Schema):
 
 
 class TransitionIn(Schema):
-    state: Literal["dispatched", "arrived", "completed", "cancelled"]
+    state: Annotated[str, one_of(RequestState, exclude=[RequestState.RECEIVED])]
     assignee: str | None = Field(
         None, description="派单时必填：工作人员用户名，或 volunteer:<志愿者 id>，或 provider:<服务商名称>"
     )
@@ -91,16 +81,15 @@ class RequestOut(Schema):
     assignee: str = Field(description="处理人（工作人员、志愿者或服务商）")
 
 
-class RequestPage(Schema):
-    count: int
+class RequestPage(Page):
     items: list[RequestOut]
 
 
 class RequestFilters(Schema):
     cadre: int | None = Field(None, description="老干部 id")
-    state: StateName | None = None
+    state: Annotated[str, one_of(RequestState)] | None = None
     overdue: bool | None = Field(None, description="true 只看超时的，false 只看未超时的")
-    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"每页 {PAGE_SIZE} 项")
+    page: int = page_field(PAGE_SIZE)
 
 
 @router.get("/service-requests", response=RequestPage, summary="服务工单 List service requests")
@@ -110,9 +99,8 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict[
     qs = selectors.filtered(
         caller(request), now, cadre=filters.cadre, state=filters.state, overdue=filters.overdue
     )
-    start = (filters.page - 1) * PAGE_SIZE
-    rows = qs.select_related("assignee_user", "assignee_volunteer")[start : start + PAGE_SIZE]
-    return {"count": qs.count(), "items": [_out(r) for r in rows]}
+    rows = qs.select_related("assignee_user", "assignee_volunteer")
+    return paged(rows, filters.page, items=lambda page: [_out(r) for r in page])
 
 
 @router.post(
@@ -125,7 +113,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, dict[
     user = caller(request)
     get_cadre_for_user(user, payload.cadre)  # out of scope is 404, before the 403
     if not user.can(DISPATCH):
-        raise HttpError(403, "没有受理服务工单的权限")
+        forbid("没有受理服务工单的权限")
     form = IntakeForm(payload.dict(), user=user)
     raise_form_errors(form)
     created = service_request_create(actor=actor_from_request(request, via="api"), **form.cleaned_data)
@@ -142,7 +130,7 @@ def transition_request(request: HttpRequest, request_id: int, payload: Transitio
     user = caller(request)
     sr = _reread(user, request_id)
     if not may_transition(user, sr, payload.state):
-        raise HttpError(403, "没有处理该工单的权限")
+        forbid("没有处理该工单的权限")
     form = TransitionForm({**payload.dict(), "assignee": payload.assignee or ""}, user=user)
     raise_form_errors(form)
     data = form.cleaned_data
@@ -157,9 +145,7 @@ def transition_request(request: HttpRequest, request_id: int, payload: Transitio
     except TransitionRefused as exc:
         raise HttpError(409, str(exc)) from None
     except DjangoValidationError as exc:
-        raise ValidationError(
-            [{"loc": ["body", "assignee"], "msg": m, "type": "value_error"} for m in exc.messages]
-        ) from None
+        raise_field_errors({"assignee": exc.messages})
     return _out(_reread(user, sr.pk))
 
 

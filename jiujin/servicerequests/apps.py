@@ -4,3 +4,24 @@ from django.apps import AppConfig
 class ServicerequestsConfig(AppConfig):
     name = "jiujin.servicerequests"
     verbose_name = "服务工单"
+
+    def ready(self) -> None:
+        from jiujin.core.registry import (
+            STAFF,
+            VOLUNTEER,
+            CadreAction,
+            MenuEntry,
+            cadre_actions_register,
+            menu_register,
+        )
+
+        menu_register(
+            MenuEntry("派单看板", "servicerequests:board", order=50, capability="dispatch_services"),
+            MenuEntry("我的工单", "servicerequests:mine", order=80, for_whom=frozenset({STAFF, VOLUNTEER})),
+        )
+        cadre_actions_register(
+            CadreAction(
+                "受理服务工单", "servicerequests:intake", order=50, capability="dispatch_services", query=True
+            ),
+            CadreAction("服务工单", "servicerequests:list", order=60, query=True),
+        )

@@ -30,9 +30,7 @@ ASSIGNEE_OPTIONS_LIMIT = 300
 def requests_for_user(user: User) -> QuerySet[ServiceRequest]:
     """Staff: the requests of cadres in scope. A volunteer: only the requests sent to them, of cadres on file."""
     if is_volunteer(user):
-        return ServiceRequest.objects.filter(
-            assignee_volunteer__user=user, cadre__status=CadreStatus.ACTIVE
-        )
+        return ServiceRequest.objects.filter(assignee_volunteer__user=user, cadre__status=CadreStatus.ACTIVE)
     return ServiceRequest.objects.filter(cadre__in=Cadre.objects.for_user(user).values("pk"))
 
 

@@ -200,7 +200,9 @@ def service_request_transition(
             raise ValidationError({"assignee": "派单须指定处理人（工作人员、志愿者或服务商）"})
         if assignee.user and not Cadre.objects.for_user(assignee.user).filter(pk=locked.cadre_id).exists():
             # The assignee would get a 404 for their own request and never see it in 我的工单.
-            raise ValidationError({"assignee": f"{assignee.user.display_name} 看不到这位老干部，不能派给他/她"})
+            raise ValidationError(
+                {"assignee": f"{assignee.user.display_name} 看不到这位老干部，不能派给他/她"}
+            )
         fields += _assign(locked, assignee)
     if (stamp := TIMESTAMPS.get(state)) and getattr(locked, stamp) is None:
         setattr(locked, stamp, now)  # a re-dispatch keeps the first dispatch time

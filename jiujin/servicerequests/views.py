@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
+from jiujin.cadres.masking import sees_full_numbers
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import cadre_record_view
 from jiujin.core.access import LOGIN, STAFF, access, staff
@@ -145,7 +146,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
             cadre_ids=sorted({r.cadre_id for r in rows}),
             detail="查看我的工单",
         )
-    context = {"rows": rows, "show_sensitive": request.user.can("view_sensitive")}
+    context = {"rows": rows, "show_sensitive": sees_full_numbers(request.user)}
     return render(request, "servicerequests/mine.html", context)
 
 
@@ -208,7 +209,7 @@ def _detail_context(request: AuthedRequest, sr: ServiceRequest, **forms: Any) ->
         "transition_form": forms.get("transition_form") or TransitionForm(user=user),
         "rate_form": forms.get("rate_form") or RateForm(),
         "can_rate": sr.state == "completed" and (user.can(DISPATCH) or is_assignee(user, sr)),
-        "show_sensitive": user.can("view_sensitive"),
+        "show_sensitive": sees_full_numbers(user),
         "response_minutes": selectors.response_minutes(sr),
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
@@ -18,36 +18,31 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from jiujin.accounts.models import User
-from jiujin.api.auth import caller
-from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.services import get_cadre_for_user
 from jiujin.core.access import STAFF, NoAccess, access
-from jiujin.core.paging import MAX_PAGE
+from jiujin.core.api import (
+    PAGE_SIZE,
+    Detail,
+    Page,
+    caller,
+    forbid,
+    one_of,
+    page_field,
+    paged,
+    raise_form_errors,
+)
 
+from .events import cadre_event_record
 from .forms import CadreEventForm, VisitRecordForm
-from .models import VisitRecord, VisitTask
+from .models import EventKind, TaskKind, TaskStatus, VisitForm, VisitOutcome, VisitRecord, VisitTask
+from .records import TaskAlreadyDone, TaskNotOpen, visit_task_complete
 from .selectors import task_for_user, with_effective_status
-from .services import TaskAlreadyDone, TaskNotOpen, cadre_event_record, visit_task_complete
 
 router = Router(tags=["visits 五必访"])
 
-PAGE_SIZE = 100
-TaskKindName = Literal[
-    "birthday",
-    "holiday",
-    "hospital",
-    "family_event",
-    "special",
-    "condolence",
-    "medical_round",
-    "plan_service",
-]
-TaskStatusName = Literal["open", "done", "overdue", "cancelled"]
-
-
-class Detail(Schema):
-    detail: str
+TaskKindName = Annotated[str, one_of(TaskKind)]
+TaskStatusName = Annotated[str, one_of(TaskStatus)]
 
 
 class TaskFilters(Schema):
@@ -56,7 +51,7 @@ class TaskFilters(Schema):
     to: date | None = Field(None, description="应访日期止 YYYY-MM-DD（含）")
     status: TaskStatusName | None = Field(None, description="open / done / overdue / cancelled")
     kind: TaskKindName | None = None
-    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"每页 {PAGE_SIZE} 项")
+    page: int = page_field(PAGE_SIZE)
 
 
 class TaskOut(Schema):
@@ -71,13 +66,12 @@ class TaskOut(Schema):
     lunar_label: str = Field(description="应访日期的农历，如 农历八月十五")
 
 
-class TaskPage(Schema):
-    count: int
+class TaskPage(Page):
     items: list[TaskOut]
 
 
 class EventIn(Schema):
-    kind: Literal["hospitalised", "family_event", "special", "death"]
+    kind: Annotated[str, one_of(EventKind)]
     date: str = Field(description="YYYY-MM-DD")
     note: str = ""
 
@@ -94,9 +88,9 @@ class EventOut(Schema):
 class RecordIn(Schema):
     visited_on: str | None = Field(None, description="YYYY-MM-DD，默认今天")
     visitors: str | None = Field(None, description="走访人，默认调用者姓名")
-    form: Literal["home", "phone", "hospital", "video"] = "home"
-    outcome: Literal["visited", "family", "nobody_home"] = Field(
-        "visited", description="nobody_home = 空访：任务保留，可再次走访"
+    form: Annotated[str, one_of(VisitForm)] = VisitForm.HOME
+    outcome: Annotated[str, one_of(VisitOutcome)] = Field(
+        VisitOutcome.VISITED, description="nobody_home = 空访：任务保留，可再次走访"
     )
     gifts: str = ""
     money: Decimal | None = Field(None, description="慰问金（元）")
@@ -132,9 +126,7 @@ def list_visit_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> dict[
         qs = qs.filter(effective_status=filters.status)  # type: ignore[misc]
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    start = (filters.page - 1) * PAGE_SIZE
-    rows = qs.order_by("due_date", "id")[start : start + PAGE_SIZE]
-    return {"count": qs.count(), "items": [_task_out(t) for t in rows]}
+    return paged(qs.order_by("due_date", "id"), filters.page, items=lambda rows: [_task_out(t) for t in rows])
 
 
 def _task_out(task: VisitTask) -> dict[str, Any]:
@@ -161,7 +153,7 @@ def create_event(request: HttpRequest, cadre_id: int, payload: EventIn) -> tuple
     user = caller(request)
     cadre = get_cadre_for_user(user, cadre_id)
     if not user.can("manage_cadres"):
-        raise HttpError(403, "没有登记事件的权限")
+        forbid("没有登记事件的权限")
     # Calling the API is the explicit confirmation the page asks for before recording a death.
     form = CadreEventForm({**payload.dict(), "confirm_death": True})
     raise_form_errors(form)
@@ -234,4 +226,3 @@ def _record_out(record: VisitRecord) -> dict[str, Any]:
         "findings": record.findings,
         "needs": record.needs,
     }
-

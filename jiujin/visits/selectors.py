@@ -16,6 +16,7 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from jiujin.accounts.models import Role, User
 from jiujin.cadres.models import Cadre
+from jiujin.core.access import access_unit
 from jiujin.lib.calendar import HOLIDAY_NAMES, HOLIDAYS, holiday_occurrences, lunar_label
 from jiujin.orgs.models import OrgUnit
 
@@ -314,9 +315,9 @@ class RulesView:
 def rules_unit_for(user: User, code: str | None) -> OrgUnit | None:
     """The unit whose rules the page shows: `?unit=CODE` within the user's scope, else the user's own unit
     (the top unit for an admin without one). None when out of scope or missing."""
-    units = OrgUnit.objects.for_user(user)
     if code:
-        return units.filter(code=code).first()
+        return access_unit(user, code)
+    units = OrgUnit.objects.for_user(user)
     if user.org_unit_id is not None:
         return units.filter(pk=user.org_unit_id).first()
     return units.filter(parent__isnull=True).order_by("code").first()

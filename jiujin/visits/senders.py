@@ -8,7 +8,7 @@
     JIUJIN_NOTIFY_SENDERS = {"sms": "myoffice.sms.GatewaySender"}  # channel → class; options are kwargs
 
 In-app notifications are always on and need no sending. A sender's `send` raises on failure; the outbox
-(services.notifications_send) logs, keeps the error and retries.
+(reminders.notifications_send) logs, keeps the error and retries.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 supervisors' completion stats, events on a cadre, and the ledger export.
 
 Scoping goes only through `VisitTask.objects.for_user` / `get_cadre_for_user` (via selectors); writes only
-through `services`. Out of scope is a 404, exactly like missing.
+through the service modules (`events`, `records`, `reminders`, `rules_admin`). Out of scope is a 404,
+exactly like missing.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from jiujin.accounts.models import Role, User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
-from jiujin.core.access import PUBLIC, STAFF, access, staff
+from jiujin.core.access import PUBLIC, STAFF, access, access_unit, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.lib.calendar import lunar_label
 from jiujin.orgs.models import OrgLevel, OrgUnit
 
 from . import selectors
+from .events import cadre_event_record
 from .exports import ledger_filename, write_ledger
 from .forms import (
     GIFT_CHIPS,
@@ -41,17 +43,10 @@ from .forms import (
     VisitSettingsForm,
 )
 from .models import EventKind, HolidayRule, TaskStatus, VisitOutcome, VisitTask
+from .records import TaskAlreadyDone, TaskNotOpen, visit_task_complete
+from .reminders import notifications_mark_read
 from .rules import effective_rules
-from .services import (
-    TaskAlreadyDone,
-    TaskNotOpen,
-    cadre_event_record,
-    holiday_rule_delete,
-    holiday_rule_save,
-    notifications_mark_read,
-    visit_settings_save,
-    visit_task_complete,
-)
+from .rules_admin import holiday_rule_delete, holiday_rule_save, visit_settings_save
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALREADY_DONE = "该任务已由他人完成"
@@ -198,10 +193,7 @@ def stats(request: AuthedRequest) -> HttpResponse:
 def _community_or_404(user: User, code: str | None) -> OrgUnit | None:
     if not code:
         return None
-    unit = OrgUnit.objects.for_user(user).communities().filter(code=code).first()
-    if unit is None:
-        raise Http404("没有找到该社区")
-    return unit
+    return access_unit(user, code, community=True, message="没有找到该社区")
 
 
 @access(staff("export_roster"))
@@ -434,5 +426,5 @@ def reminders_badge(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return HttpResponse("")
-    count = selectors.unread_count(user)  # type: ignore[arg-type]
+    count = selectors.unread_count(user)
     return render(request, "visits/_reminders_badge.html", {"count": count})

@@ -9,35 +9,37 @@ pages' forms (422, Chinese messages).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 
-from jiujin.api.auth import caller
-from jiujin.api.cadre_form import raise_form_errors
 from jiujin.audit.services import actor_from_request
+from jiujin.cadres.masking import sees_full_numbers, shown_phone
 from jiujin.cadres.services import get_cadre_for_user
 from jiujin.core.access import LOGIN, STAFF, access
-from jiujin.core.paging import MAX_PAGE
-from jiujin.lib.phones import mask_phone
+from jiujin.core.api import (
+    PAGE_SIZE,
+    Detail,
+    Page,
+    caller,
+    forbid,
+    one_of,
+    page_field,
+    paged,
+    raise_field_errors,
+    raise_form_errors,
+)
 
 from . import selectors
 from .forms import ContactLogForm, PairingEndForm, PairingForm
-from .models import ContactLog, Pairing, Volunteer
+from .models import ContactForm, ContactLog, Pairing, Volunteer
 from .services import PairingConflict, contact_log_add, pairing_create, pairing_end
 
 router = Router(tags=["志愿者与一助一"])
-
-PAGE_SIZE = 100
-
-
-class Detail(Schema):
-    detail: str
 
 
 # ---------------------------------------------------------------- volunteers
@@ -46,7 +48,7 @@ class Detail(Schema):
 class VolunteerFilters(Schema):
     community: str | None = Field(None, description="社区代码")
     active: bool | None = Field(None, description="true：只看在岗")
-    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"每页 {PAGE_SIZE} 项")
+    page: int = page_field(PAGE_SIZE)
 
 
 class VolunteerOut(Schema):
@@ -64,8 +66,7 @@ class VolunteerOut(Schema):
     active_pairings: int
 
 
-class VolunteerPage(Schema):
-    count: int
+class VolunteerPage(Page):
     items: list[VolunteerOut]
 
 
@@ -75,18 +76,16 @@ def list_volunteers(request: HttpRequest, filters: Query[VolunteerFilters]) -> d
     user = caller(request)
     community = selectors.community_for_user(user, filters.community)
     qs = selectors.volunteer_list(user, community=community, active=filters.active)
-    start = (filters.page - 1) * PAGE_SIZE
-    show_phone = user.can("view_sensitive")
-    rows = qs[start : start + PAGE_SIZE]
-    return {"count": qs.count(), "items": [_volunteer_out(v, show_phone) for v in rows]}
+    full = sees_full_numbers(user)
+    return paged(qs, filters.page, items=lambda rows: [_volunteer_out(v, full) for v in rows])
 
 
-def _volunteer_out(v: Volunteer, show_phone: bool) -> dict[str, Any]:
+def _volunteer_out(v: Volunteer, full_phone: bool) -> dict[str, Any]:
     return {
         "id": v.pk,
         "name": v.name,
         "kind": v.kind,
-        "phone": v.phone if show_phone else mask_phone(v.phone),
+        "phone": shown_phone(v.phone, full=full_phone),
         "community": v.community.code,
         "address": v.address,
         "building": v.building,
@@ -104,7 +103,7 @@ def _volunteer_out(v: Volunteer, show_phone: bool) -> dict[str, Any]:
 class PairingFilters(Schema):
     cadre: int | None = Field(None, description="老干部 id")
     active: bool | None = Field(None, description="true：只看当前结对；false：只看已结束的")
-    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"每页 {PAGE_SIZE} 项")
+    page: int = page_field(PAGE_SIZE)
 
 
 class PairingOut(Schema):
@@ -119,8 +118,7 @@ class PairingOut(Schema):
     active: bool
 
 
-class PairingPage(Schema):
-    count: int
+class PairingPage(Page):
     items: list[PairingOut]
 
 
@@ -143,9 +141,9 @@ def list_pairings(request: HttpRequest, filters: Query[PairingFilters]) -> dict[
         qs = qs.filter(cadre_id=filters.cadre)  # already scoped: another's cadre simply yields nothing
     if filters.active is not None:
         qs = qs.filter(ended_on__isnull=filters.active)
-    start = (filters.page - 1) * PAGE_SIZE
-    rows = qs.order_by("-started_on", "-id")[start : start + PAGE_SIZE]
-    return {"count": qs.count(), "items": [_pairing_out(p) for p in rows]}
+    return paged(
+        qs.order_by("-started_on", "-id"), filters.page, items=lambda rows: [_pairing_out(p) for p in rows]
+    )
 
 
 def _pairing_out(p: Pairing) -> dict[str, Any]:
@@ -173,7 +171,7 @@ def create_pairing(request: HttpRequest, payload: PairingIn) -> tuple[int, dict[
     cadre = get_cadre_for_user(user, payload.cadre)
     volunteer = selectors.volunteer_for_user(user, payload.volunteer)
     if not user.can("manage_cadres"):
-        raise HttpError(403, "没有管理结对的权限")
+        forbid("没有管理结对的权限")
     form = PairingForm({"started_on": payload.started_on})
     raise_form_errors(form)
     pairing = _run(
@@ -196,7 +194,7 @@ def end_pairing(request: HttpRequest, pairing_id: int, payload: PairingEndIn) ->
     user = caller(request)
     pairing = selectors.pairing_for_user(user, pairing_id)
     if not user.can("manage_cadres"):
-        raise HttpError(403, "没有管理结对的权限")
+        forbid("没有管理结对的权限")
     form = PairingEndForm(payload.dict())
     raise_form_errors(form)
     _run(pairing_end, actor=actor_from_request(request, via="api"), pairing=pairing, **form.cleaned_data)
@@ -208,8 +206,8 @@ def end_pairing(request: HttpRequest, pairing_id: int, payload: PairingEndIn) ->
 
 class ContactIn(Schema):
     on: str | None = Field(None, description="YYYY-MM-DD，默认今天")
-    form: Literal["visit", "phone", "escort", "other"] = Field(
-        "visit", description="上门 / 电话 / 陪同外出 / 其他"
+    form: Annotated[str, one_of(ContactForm)] = Field(
+        ContactForm.VISIT, description="上门 / 电话 / 陪同外出 / 其他"
     )
     note: str = ""
     needs_attention: bool = Field(False, description="需要社区跟进")
@@ -248,7 +246,7 @@ def create_contact(request: HttpRequest, pairing_id: int, payload: ContactIn) ->
     pairing = selectors.pairing_for_user(user, pairing_id)
     # The paired volunteer logs their own contacts; a worker who manages cadres may log one for them.
     if pairing.volunteer.user_id != user.pk and not user.can("manage_cadres"):
-        raise HttpError(403, "只有结对的志愿者或社区工作人员可以记录联系")
+        forbid("只有结对的志愿者或社区工作人员可以记录联系")
     values = payload.dict()
     values["on"] = values["on"] or timezone.localdate().isoformat()
     form = ContactLogForm(ContactLogForm.data_for(values))
@@ -275,7 +273,6 @@ def _contact_out(c: ContactLog) -> dict[str, Any]:
 # ---------------------------------------------------------------- helpers
 
 
-
 def _run(service: Any, **kwargs: Any) -> Any:
     """Call a service; its rule errors become 422 (input) or 409 (state) like the pages show them."""
     try:
@@ -283,10 +280,4 @@ def _run(service: Any, **kwargs: Any) -> Any:
     except PairingConflict as exc:
         raise HttpError(409, str(exc)) from None
     except DjangoValidationError as exc:
-        raise NinjaValidationError(
-            [
-                {"loc": ["body", field], "msg": message, "type": "value_error"}
-                for field, messages in exc.message_dict.items()
-                for message in messages
-            ]
-        ) from None
+        raise_field_errors(exc.message_dict)

@@ -11,3 +11,19 @@ class VolunteersConfig(AppConfig):
         from .services import pairings_end_for_closed_file
 
         on_file_closed(pairings_end_for_closed_file)
+        from jiujin.core.registry import (
+            STAFF,
+            VOLUNTEER,
+            CadrePanel,
+            MenuEntry,
+            cadre_panel_register,
+            menu_register,
+        )
+
+        from .templatetags.volunteer_tags import pairing_panel
+
+        menu_register(
+            MenuEntry("我的结对老人", "volunteers:me", order=5, for_whom=frozenset({VOLUNTEER})),
+            MenuEntry("志愿者与一助一", "volunteers:list", order=40, for_whom=frozenset({STAFF})),
+        )
+        cadre_panel_register(CadrePanel("pairing", pairing_panel, order=30))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jiujin.accounts.models import User
 from jiujin.cadres.forms import kept, mask_stored
+from jiujin.cadres.masking import sees_full_numbers
 from jiujin.lib.phones import PhoneError, mask_phone, normalize_phone
 
 from .models import ContactLog, Volunteer
@@ -39,7 +40,7 @@ class VolunteerForm(forms.ModelForm):
         """`volunteer`: the one edited; an editor without `view_sensitive` sees its phone masked (blank keeps it)."""
         super().__init__(*args, **kwargs)
         self.masked: dict[str, str] = {}
-        if volunteer is not None and not user.can("view_sensitive"):
+        if volunteer is not None and not sees_full_numbers(user):
             mask_stored(self, volunteer, {"phone": mask_phone})
         community = self.fields["community"]
         community.queryset = staff_communities(user)  # type: ignore[attr-defined]

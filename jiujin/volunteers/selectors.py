@@ -15,7 +15,7 @@ from django.http import Http404
 
 from jiujin.accounts.models import User
 from jiujin.cadres.models import Cadre, CadreStatus, HealthStatus, LivingArrangement
-from jiujin.core.access import is_volunteer
+from jiujin.core.access import access_unit, is_volunteer
 from jiujin.orgs.models import OrgUnit
 
 from .matching import building_of, needs_of
@@ -90,10 +90,7 @@ def community_for_user(user: User, code: str | None) -> OrgUnit | None:
     """A community named by code in a filter: None when not given, 404 when out of scope or unknown."""
     if not code:
         return None
-    unit = staff_communities(user).filter(code=code).first()
-    if unit is None:
-        raise Http404("没有找到该社区")
-    return unit
+    return access_unit(user, code, community=True, message="没有找到该社区")
 
 
 # ---------------------------------------------------------------- pairings

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record, audit_record_batch
+from jiujin.cadres.masking import sees_full_numbers
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
 from jiujin.core.access import STAFF, VOLUNTEER, NoAccess, access
@@ -85,7 +86,7 @@ def volunteer_list(request: AuthedRequest) -> HttpResponse:
         "active": request.GET.get("active", "1"),
         "communities": selectors.staff_communities(user).only("code", "name"),
         "attention_count": selectors.attention_logs(user).count(),
-        "show_sensitive": user.can("view_sensitive"),
+        "show_sensitive": sees_full_numbers(user),
         "can_manage": user.can("manage_cadres"),
     }
     return render(request, "volunteers/list.html", context)
@@ -126,7 +127,7 @@ def _detail_context(
         "volunteer": volunteer,
         "pairings": pairings,
         "login_form": login_form,
-        "show_sensitive": request.user.can("view_sensitive"),
+        "show_sensitive": sees_full_numbers(request.user),
         "can_manage": request.user.can("manage_cadres"),
     }
 
@@ -253,7 +254,7 @@ def _pairing_context(request: AuthedRequest, cadre: Cadre, form: PairingForm) ->
         "form": form,
         "end_form": PairingEndForm(),
         "can_manage": user.can("manage_cadres"),
-        "show_sensitive": user.can("view_sensitive"),
+        "show_sensitive": sees_full_numbers(user),
     }
 
 

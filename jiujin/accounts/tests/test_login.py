@@ -65,3 +65,19 @@ def test_the_lockout_is_per_user_name(client: Any, cast: Any) -> None:
         client.post(LOGIN, {"username": cast.community_a.username, "password": "wrong-password"})
     response = client.post(LOGIN, {"username": cast.community_b.username, "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_it_makes_the_first_real_administrator_with_createsuperuser(db) -> None:
+    from django.core.management import call_command
+
+    from jiujin.accounts.models import Role, User
+
+    call_command("createsuperuser", username="zhang.li", email="", interactive=False, verbosity=0)
+    admin = User.objects.get(username="zhang.li")
+    assert admin.role == Role.ADMIN and admin.is_superuser and admin.org_unit is None
+
+
+def test_it_answers_a_bad_host_header_with_400_not_500(client, settings) -> None:
+    client.raise_request_exception = False
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400

@@ -4,17 +4,18 @@ from datetime import datetime
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Field, Router
+from ninja import Field, Router, Schema
 
 from jiujin.accounts.services import api_token_issue, api_token_revoke
-from jiujin.api.auth import caller_token
-from jiujin.api.schemas import Detail, TokenIn, TokenOut
 from jiujin.core.access import LOGIN, PUBLIC, access
+from jiujin.core.api import Detail, caller_token
 
 router = Router(tags=["auth 令牌"])
 
 
-class TokenRequest(TokenIn):
+class TokenRequest(Schema):
+    username: str
+    password: str
     name: str = Field("", max_length=100, description="令牌用途，如“街道数据对接” What the token is for")
     expires_in_days: int | None = Field(
         None,
@@ -23,7 +24,8 @@ class TokenRequest(TokenIn):
     )
 
 
-class IssuedToken(TokenOut):
+class IssuedToken(Schema):
+    token: str
     name: str
     expires_at: datetime
 

@@ -3,14 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Field, Router, Schema
 
-from jiujin.api.auth import caller
-from jiujin.api.schemas import OrgUnitOut
 from jiujin.core.access import STAFF, access
+from jiujin.core.api import caller
 from jiujin.orgs.models import OrgUnit
 
 router = Router(tags=["org-units 组织单位"])
+
+
+class OrgUnitOut(Schema):
+    code: str
+    name: str
+    level: str = Field(description="city / district / street / community")
+    parent: str | None = Field(description="上级单位代码 parent's code")
 
 
 @router.get("", response=list[OrgUnitOut], summary="可见单位 Visible units")

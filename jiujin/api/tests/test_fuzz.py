@@ -87,9 +87,13 @@ def _request(path: str, method: str, op: dict[str, Any]) -> st.SearchStrategy[An
     )
 
 
-@pytest.mark.parametrize(("path", "method", "op"), _operations(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("path", "method", "op"), _operations(), ids=lambda v: v if isinstance(v, str) else ""
+)
 @pytest.mark.parametrize("who", ["community_a", "street"])
-def test_it_never_answers_5xx(cast: Any, cadre_a: Any, path: str, method: str, op: dict[str, Any], who: str) -> None:
+def test_it_never_answers_5xx(
+    cast: Any, cadre_a: Any, path: str, method: str, op: dict[str, Any], who: str
+) -> None:
     client = Client()
     headers = {"Authorization": f"Bearer {ApiToken.issue(getattr(cast, who))[1]}"}
 

@@ -10,9 +10,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from jiujin.audit.services import field_label
+from jiujin.cadres.masking import shown_id, shown_phone
 from jiujin.lib.dates import format_cn_date
-from jiujin.lib.idcard import mask_id_number
-from jiujin.lib.phones import mask_phone
 
 register = template.Library()
 
@@ -20,13 +19,13 @@ register = template.Library()
 @register.filter
 def masked_id(number: str, show_full: bool = False) -> str:
     """`{{ c.id_number|masked_id }}` in lists; `|masked_id:show_sensitive` on the detail page."""
-    return number if show_full else mask_id_number(number or "")
+    return shown_id(number, full=show_full)
 
 
 @register.filter
 def phone_for(phone: str, show_full: bool) -> str:
     """`{{ c.phone_mobile|phone_for:show_sensitive }}`: full only for roles that may see it."""
-    return phone if show_full else mask_phone(phone or "")
+    return shown_phone(phone, full=show_full)
 
 
 @register.filter

@@ -170,7 +170,7 @@ def test_the_api_says_at_most_twenty(cast: Any, cadre_a: Cadre) -> None:
 
 def test_the_roster_import_says_at_most_twenty(cast: Any, tree: Any) -> None:
     from jiujin.lib.roster import RosterRow
-    from jiujin.roster.services import _RowParser
+    from jiujin.roster.parsing import _RowParser
 
     raw = RosterRow(
         row_number=3, values={"name": "王秀英", "hobbies": "、".join(f"爱好{i}" for i in range(21))}
@@ -274,4 +274,3 @@ def test_the_api_answers_a_duplicate_id_number_saved_meanwhile_with_422(
     assert response.json()["detail"] == [
         {"loc": ["body", "id_number"], "msg": "该身份证号已登记", "type": "value_error"}
     ]
-

@@ -296,7 +296,9 @@ def test_outsiders_get_404_on_a_cadre_of_another_community(
     url = reverse(f"cadres:{page}", args=[cadre_a.pk])
     for user in cast.outsiders():
         client = client_for(user)
-        assert client.get(url, follow=True).status_code == 404  # a volunteer is redirected to their view first
+        assert (
+            client.get(url, follow=True).status_code == 404
+        )  # a volunteer is redirected to their view first
         assert client.post(url, {}, follow=True).status_code in {404, 405}
 
 

@@ -18,9 +18,8 @@ from django.urls import get_resolver
 
 from jiujin.accounts.models import ApiToken, Role
 from jiujin.api.api import api
-from jiujin.api.tests.conftest import ApiClient
 from jiujin.audit.models import AuditAction, AuditEvent
-from jiujin.conftest import make_user
+from jiujin.conftest import ApiClient, make_user
 from jiujin.core.access import unruled_api_operations, unruled_url_patterns
 from jiujin.directory.models import DirectoryEntry
 from jiujin.health.models import Condition, HealthCampaign

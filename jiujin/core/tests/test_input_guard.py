@@ -66,3 +66,12 @@ def test_it_answers_numbers_past_64_bits_with_4xx(cast: Any, cadre_a: Any, clien
     body = json.dumps({"cadre": 2**64, "category": "other", "urgency": "normal", "description": "x"})
     response = client.post("/api/v1/service-requests", body, content_type="application/json", **api)
     assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "cadre"]
+
+
+def test_it_refuses_a_control_character_in_a_query(cast: Any, client_for: Any, client: Any) -> None:
+    # A NUL in a search made PostgreSQL fail the whole request (found by the API fuzz test).
+    token = ApiToken.issue(cast.community_a)[1]
+    response = client.get("/api/v1/volunteers?community=%00", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "community"]
+    page = client_for(cast.community_a).get("/cadres/?q=%E5%BC%A0%00")
+    assert page.status_code == 400 and "控制字符" in page.content.decode()

@@ -4,7 +4,6 @@ from typing import Any
 
 import pytest
 
-from jiujin.api.tests.conftest import api_as  # noqa: F401
 from jiujin.audit.services import Actor
 from jiujin.directory.models import DirectoryEntry
 from jiujin.lib.cards import FontMissing, font_path

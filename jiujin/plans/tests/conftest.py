@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from jiujin.api.tests.conftest import api_as  # noqa: F401
 from jiujin.audit.services import Actor
 
 TODAY = date(2026, 9, 23)

@@ -175,6 +175,8 @@ def test_api_scopes_the_plan(cadre_a: Any, cast: Any, api_as: Any) -> None:
         assert response.status_code == 404 and response.json() == {"detail": "没有找到"}
     assert api_as(cast.city)._send("put", f"/cadres/{cadre_a.pk}/plan", {"needs": "x"}).status_code == 403
     assert not ServicePlan.objects.exists()
-    assert not AuditEvent.objects.filter(
-        user__in=[cast.community_b, cast.community_z, cast.volunteer]
-    ).exclude(action=AuditAction.DENIED).exists()
+    assert (
+        not AuditEvent.objects.filter(user__in=[cast.community_b, cast.community_z, cast.volunteer])
+        .exclude(action=AuditAction.DENIED)
+        .exists()
+    )

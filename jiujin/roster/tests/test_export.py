@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.cadres.models import Tag, WorkUnit
 from jiujin.cadres.tests.factories import CadreFactory
-from jiujin.roster.services import EXPORT_COLUMNS
+from jiujin.roster.exporting import EXPORT_COLUMNS
 
 pytestmark = pytest.mark.django_db
 EXPORT = reverse("roster:export")

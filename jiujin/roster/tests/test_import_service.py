@@ -13,7 +13,7 @@ from jiujin.audit.services import Actor
 from jiujin.cadres.models import Cadre, CadreStatus, FamilyContact, WorkUnit
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.lib.roster import RosterFormatError
-from jiujin.roster.services import cadre_import_roster
+from jiujin.roster.importing import cadre_import_roster
 from jiujin.roster.testing import write_roster_xlsx
 
 from .fixtures import excel_serial, id_ending_in_x, person_id, write_csv, write_xlsx

@@ -112,6 +112,7 @@ def test_it_only_offers_units_in_scope(client_for: Any, cast: Any, tree: Any, tm
     assert {str(c) for c in choices} == {tree.street.code, tree.community_a.code, tree.community_b.code}
 
 
+@pytest.mark.slow
 def test_it_handles_a_5000_row_upload_at_street_level(
     client_for: Any, cast: Any, tree: Any, tmp_path: Path
 ) -> None:

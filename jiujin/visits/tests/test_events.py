@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.audit.services import Actor
 from jiujin.cadres.models import CadreStatus
+from jiujin.visits.events import cadre_event_record
+from jiujin.visits.generation import visit_tasks_generate
 from jiujin.visits.models import EventKind, TaskKind, TaskStatus, VisitSettings, VisitTask
-from jiujin.visits.services import cadre_event_record, visit_tasks_generate
 
 pytestmark = pytest.mark.django_db
 

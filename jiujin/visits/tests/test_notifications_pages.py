@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from jiujin.visits.models import Channel, Notification, TaskStatus
-from jiujin.visits.services import reminders_queue_daily
+from jiujin.visits.reminders import reminders_queue_daily
 
 from .helpers import NOW, TODAY, make_task
 
@@ -85,5 +85,5 @@ def test_it_pages_reminders_in_constant_queries(
         html = client.get("/visits/reminders/").content.decode()
     assert html.count('class="card unread"') == min(n, 30)
     if n > 30:
-        assert "第 1 / 2 页" in html
+        assert "第 1/2 页" in html
         assert client.get("/visits/reminders/?page=2").content.decode().count('class="card unread"') == n - 30

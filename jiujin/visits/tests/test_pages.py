@@ -174,12 +174,12 @@ def test_it_reports_the_race_lost_inside_the_service(
     cadre_a: Any, cast: Any, client_for: Any, monkeypatch: Any
 ) -> None:
     # Both phones loaded the task while open; the service decides, and the page says so kindly.
-    from jiujin.visits import services, views
+    from jiujin.visits import records, views
 
     task = make_task(cadre_a, TODAY)
 
     def lost(**kwargs: Any) -> None:
-        raise services.TaskAlreadyDone("该任务已由他人完成")
+        raise records.TaskAlreadyDone("该任务已由他人完成")
 
     monkeypatch.setattr(views, "visit_task_complete", lost)
     body = (

@@ -14,8 +14,8 @@ from django.test import Client
 from jiujin.accounts.models import ApiToken
 from jiujin.audit.services import Actor
 from jiujin.cadres.models import Cadre, CadreStatus
+from jiujin.visits.events import DECEASED_NO_EVENTS, cadre_event_record
 from jiujin.visits.models import CadreEvent, EventKind, TaskKind, TaskStatus, VisitTask
-from jiujin.visits.services import DECEASED_NO_EVENTS, cadre_event_record
 from jiujin.visits.tests.helpers import make_task
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.visits.models import Notification, TaskStatus, VisitTask
-from jiujin.visits.services import MAX_ATTEMPTS, notifications_send, reminders_queue_daily
+from jiujin.visits.reminders import MAX_ATTEMPTS, notifications_send, reminders_queue_daily
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 1, 12)
@@ -151,7 +151,7 @@ def test_it_retries_a_failing_sender_with_backoff_and_keeps_the_error(
     assert notifications_send(now=now + timedelta(seconds=30)).failed == 0  # not due yet
 
     delays = []
-    with caplog.at_level(logging.WARNING, logger="jiujin.visits.services"):
+    with caplog.at_level(logging.WARNING, logger="jiujin.visits.reminders"):
         while (row := sms.get()).attempts < MAX_ATTEMPTS:
             now = row.next_attempt_at
             notifications_send(now=now)

@@ -17,9 +17,9 @@ from jiujin.cadres.models import (
     Rank,
 )
 from jiujin.cadres.tests.factories import CadreFactory
+from jiujin.visits.generation import visit_tasks_generate, visit_tasks_mark_overdue
 from jiujin.visits.models import Audience, HolidayRule, TaskKind, TaskStatus, VisitSettings, VisitTask
 from jiujin.visits.rules import DEFAULT_HOLIDAYS, effective_rules, visit_rules_seed_defaults
-from jiujin.visits.services import visit_tasks_generate, visit_tasks_mark_overdue
 
 pytestmark = pytest.mark.django_db
 

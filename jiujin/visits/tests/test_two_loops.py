@@ -6,7 +6,6 @@ import threading
 import time
 from datetime import date, datetime
 from typing import Any
-from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +14,9 @@ from django.db import connection
 
 from jiujin.accounts.models import Role, User
 from jiujin.cadres.tests.factories import CadreFactory
+from jiujin.core import registry
 from jiujin.core.models import DailyJobRun
+from jiujin.core.registry import DailyJob
 from jiujin.visits.management.commands import schedule_visits
 from jiujin.visits.models import Notification, TaskStatus, VisitTask
 
@@ -66,11 +67,17 @@ def workload(tree: Any) -> int:
     return 40
 
 
-def test_it_creates_each_task_and_sends_each_reminder_once(workload: int, settings: Any) -> None:
+def test_it_creates_each_task_and_sends_each_reminder_once(
+    workload: int, settings: Any, monkeypatch: Any
+) -> None:
     settings.JIUJIN_NOTIFY_SENDERS = {"sms": "jiujin.visits.tests.test_two_loops.CountingSms"}
     settings.JIUJIN_NOTIFY_CHANNELS = {"sms": {}}
     SENT.clear()
-    generate = mock.Mock(wraps=schedule_visits._generate)
+    runs: list[date] = []
+    monkeypatch.setattr(registry, "_jobs", dict(registry._jobs))  # the counting job stays in this test
+    registry.daily_job_register(
+        DailyJob("test-count", lambda today, through: str(runs.append(today)), order=50)
+    )
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -85,14 +92,14 @@ def test_it_creates_each_task_and_sends_each_reminder_once(workload: int, settin
             connection.close()
 
     moment = datetime(2026, 1, 12, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with time_machine.travel(moment, tick=False), mock.patch.object(schedule_visits, "_generate", generate):
+    with time_machine.travel(moment, tick=False):
         hosts = [threading.Thread(target=loop) for _ in range(2)]
         for host in hosts:
             host.start()
         for host in hosts:
             host.join(60)
     assert errors == []
-    assert generate.call_count == 1  # one host generated; the other skipped or found it done
+    assert runs == [TODAY]  # one host ran each daily job; the other skipped it or found it done
     sms = Notification.objects.filter(channel="sms")
     assert sms.count() == workload and Notification.objects.filter(channel="in_app").count() == workload
     assert sorted(SENT) == sorted(sms.values_list("pk", flat=True))  # each sent once, none twice

@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 import time_machine
 
-from jiujin.api.tests.conftest import api_as  # noqa: F401
 from jiujin.volunteers.models import Volunteer
 
 from .helpers import NOW, make_volunteer

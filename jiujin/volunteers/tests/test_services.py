@@ -215,7 +215,9 @@ def test_it_follows_up_a_flagged_log_once(cast: Any, cadre_a: Any, volunteer_a: 
         contact_log_follow_up(actor=actor(cast.community_a), log=log)
 
 
-def test_it_scopes_a_volunteer_through_current_pairings_only(cast: Any, cadre_a: Any, volunteer_a: Any) -> None:
+def test_it_scopes_a_volunteer_through_current_pairings_only(
+    cast: Any, cadre_a: Any, volunteer_a: Any
+) -> None:
     pairing = pair(cadre_a, volunteer_a)
     assert not Cadre.objects.for_user(cast.volunteer).exists()  # no staff scope
     assert [p.cadre for p in pairings_for(cast.volunteer)] == [cadre_a]

@@ -10,7 +10,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.services import Actor
 from jiujin.lib.roster import RosterFormatError
 from jiujin.orgs.models import OrgUnit
-from jiujin.roster.services import cadre_import_roster
+from jiujin.roster.importing import cadre_import_roster
 
 PROGRESS_EVERY = 5000
 

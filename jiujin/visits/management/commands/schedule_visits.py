@@ -1,7 +1,7 @@
 """`jiujin schedule-visits [--through DATE] [--loop] [--interval SECONDS]`
 
-One pass: mark overdue, generate birthday/holiday tasks (60 days ahead), queue the daily digests and send
-due reminders. Every step is idempotent, so cron may run it as often as it likes. `--loop` keeps running
+One pass: every app's daily job (registered in jiujin/core/registry.py: overdue marking and birthday/holiday
+tasks 60 days ahead, service-plan and 巡诊 tasks, the daily digest), then the due reminders. Every step is idempotent, so cron may run it as often as it likes. `--loop` keeps running
 (`make run` starts it beside the web server): it regenerates when the date changes, queues the digest once
 the reminder hour (JIUJIN_REMINDER_HOUR, default 8) has come, and sends reminders every interval. Several
 hosts may each run the loop against one database: one of them does each day's generation and digest
@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,52 +21,33 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from jiujin.core.jobs import daily_job_run
-from jiujin.health.services import medical_rounds_generate
+from jiujin.core.registry import daily_jobs
 from jiujin.lib.dates import DateParseError, parse_loose_date
-from jiujin.plans.services import plan_tasks_generate
-from jiujin.visits.services import (
-    notifications_send,
-    reminders_queue_daily,
-    visit_tasks_generate,
-    visit_tasks_mark_overdue,
-)
+from jiujin.visits.reminders import notifications_send
 
 logger = logging.getLogger(__name__)
 
 
 def run_tick(*, through: date | None = None, once_a_day: bool = False, wait_for_hour: bool = False) -> str:
-    """One pass. Safe on several hosts at once: the daily jobs run under a cross-host lock, each once a day
-    when `once_a_day` (the loop) and on every call otherwise (cron, by hand — they are idempotent); each
+    """One pass: every app's daily job (core.registry), then the due reminders.
+
+    Safe on several hosts at once: each daily job runs under a cross-host lock, once a day when
+    `once_a_day` (the loop) and on every call otherwise (cron, by hand — the jobs are idempotent); each
     reminder is claimed by one sender."""
     now = timezone.localtime()
     today = now.date()
     parts = []
-    generated = daily_job_run(
-        name="visit-tasks", today=today, force=not once_a_day, job=lambda: _generate(today, through)
-    )
-    if generated:
-        parts.append(generated)
-    reminder_hour = getattr(settings, "JIUJIN_REMINDER_HOUR", 8)
-    if not wait_for_hour or now.hour >= reminder_hour:
-        queued = daily_job_run(
-            name="reminder-digest",
-            today=today,
-            force=not once_a_day,
-            job=lambda: reminders_queue_daily(today=today),
+    for job in daily_jobs():
+        if wait_for_hour and job.hour_setting and now.hour < getattr(settings, job.hour_setting):
+            continue
+        report = daily_job_run(
+            name=job.name, today=today, force=not once_a_day, job=partial(job.run, today, through)
         )
-        if queued is not None:
-            parts.append(f"提醒入队 {queued} 条")
-    report = notifications_send(now=timezone.now())
-    parts.append(f"发送 {report.sent} 条，失败 {report.failed} 条，放弃 {report.gave_up} 条")
+        if report is not None:
+            parts.append(report)
+    sent = notifications_send(now=timezone.now())
+    parts.append(f"发送 {sent.sent} 条，失败 {sent.failed} 条，放弃 {sent.gave_up} 条")
     return "；".join(parts)
-
-
-def _generate(today: date, through: date | None) -> str:
-    overdue = visit_tasks_mark_overdue(today=today)
-    created = visit_tasks_generate(today=today, through=through)
-    created += plan_tasks_generate(today=today)
-    rounds = medical_rounds_generate(today=today)
-    return f"逾期 {overdue} 项，新生成任务 {created} 项；新生成巡诊任务 {rounds} 项"
 
 
 class Command(BaseCommand):

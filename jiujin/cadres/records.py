@@ -1,38 +1,11 @@
-"""Cadres as the API shows them: what is masked depends on the caller, never on the endpoint's whim."""
+"""Cadres as the API shows them: what is masked depends on the reader (`Reveal`), never on the endpoint."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from jiujin.accounts.models import User
-from jiujin.cadres.models import Cadre, FamilyContact
-from jiujin.lib.idcard import mask_id_number
-from jiujin.lib.phones import mask_phone
-
-
-@dataclass(frozen=True)
-class Reveal:
-    """Which personal numbers the caller may read in full."""
-
-    full_id: bool
-    full_phones: bool
-
-    @classmethod
-    def for_list(cls, user: User) -> Reveal:
-        # Lists always mask ID numbers (house rule); the full number is on the audited detail only.
-        return cls(full_id=False, full_phones=user.can("view_sensitive"))
-
-    @classmethod
-    def for_detail(cls, user: User) -> Reveal:
-        sensitive = user.can("view_sensitive")
-        return cls(full_id=sensitive, full_phones=sensitive)
-
-    def id_number(self, number: str) -> str:
-        return number if self.full_id else mask_id_number(number)
-
-    def phone(self, number: str) -> str:
-        return number if self.full_phones or not number else mask_phone(number)
+from .masking import Reveal
+from .models import Cadre, FamilyContact
 
 
 def cadre_item(cadre: Cadre, reveal: Reveal, *, known_count: int) -> dict[str, Any]:

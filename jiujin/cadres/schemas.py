@@ -1,4 +1,4 @@
-"""Request and response shapes; they are also what /api/v1/docs shows."""
+"""The cadres' request and response shapes over /api/v1/; they are also what /api/v1/docs shows."""
 
 from __future__ import annotations
 
@@ -7,27 +7,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from jiujin.core.paging import MAX_PAGE
-
-
-class Detail(Schema):
-    detail: str
-
-
-class TokenIn(Schema):
-    username: str
-    password: str
-
-
-class TokenOut(Schema):
-    token: str
-
-
-class OrgUnitOut(Schema):
-    code: str
-    name: str
-    level: str = Field(description="city / district / street / community")
-    parent: str | None = Field(description="上级单位代码 parent's code")
+from jiujin.core.api import CappedPage, page_field
 
 
 class CadreFilters(Schema):
@@ -43,7 +23,7 @@ class CadreFilters(Schema):
     health: str | None = None
     tag: str | None = None
     status: str | None = Field(None, description="active（默认）/ all / moved_out / deceased")
-    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page: int = page_field()
 
 
 class CadreItem(Schema):
@@ -65,9 +45,7 @@ class CadreItem(Schema):
     known_count: int = Field(description="四个必须知道已掌握几项 (0–4)")
 
 
-class CadrePage(Schema):
-    count: int = Field(description="符合条件的人数；超过 10,000 时为 10001，并且 count_capped 为 true")
-    count_capped: bool = Field(False, description="人数超过 10,000，未精确统计")
+class CadrePage(CappedPage):
     items: list[CadreItem]
 
 

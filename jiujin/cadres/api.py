@@ -1,45 +1,53 @@
+"""The cadre registry over /api/v1/cadres: the list with the pages' filters, the audited detail, create and
+update through the pages' CadreForm (so both accept and reject exactly the same input)."""
+
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.errors import HttpError
 
 from jiujin.accounts.models import User
-from jiujin.api.auth import caller
-from jiujin.api.cadre_form import bind_cadre_form, raise_form_errors
-from jiujin.api.records import Reveal, cadre_detail, cadre_item
-from jiujin.api.schemas import CadreDetail, CadreFilters, CadreIn, CadrePage, Detail
 from jiujin.audit.services import actor_from_request
-from jiujin.cadres.filters import CadreFilterForm
-from jiujin.cadres.models import Cadre, CadreQuerySet
-from jiujin.cadres.services import cadre_create, cadre_record_view, cadre_update, get_cadre_for_user, snapshot
 from jiujin.core.access import STAFF, access
-from jiujin.core.paging import CappedPaginator
+from jiujin.core.api import Detail, caller, forbid, paged, raise_form_errors
+
+from .filters import CadreFilterForm
+from .forms import CadreForm
+from .masking import Reveal
+from .models import Cadre, CadreQuerySet
+from .records import cadre_detail, cadre_item
+from .schemas import CadreDetail, CadreFilters, CadreIn, CadrePage
+from .services import cadre_create, cadre_record_view, cadre_update, get_cadre_for_user, snapshot
+from .validation import CHOICE_ALIASES
 
 router = Router(tags=["cadres 老干部"])
 
 # Filters naming something that does not exist for the caller match nothing, as an unknown community does.
 LOOKUP_FILTERS = {"unit", "tag"}
+# API field name → CadreForm field name, where they differ.
+FORM_NAMES = {"tags": "tags_text", "work_unit": "work_unit_name"}
+API_NAMES = {v: k for k, v in FORM_NAMES.items()}
 
 
 @router.get("", response=CadrePage, summary="老干部列表 List cadres")
 @access(STAFF)
 def list_cadres(request: HttpRequest, filters: Query[CadreFilters]) -> dict[str, Any]:
     user = caller(request)
-    qs = _filtered(user, filters)
-    size = settings.JIUJIN_PAGE_SIZE
-    start = (filters.page - 1) * size
-    rows = Cadre.objects.known_counts(list(qs.select_related("community")[start : start + size]))
     reveal = Reveal.for_list(user)
-    items = [cadre_item(c, reveal, known_count=c.known_count) for c in rows]  # type: ignore[attr-defined]
-    paginator = CappedPaginator(qs, size)
-    return {"count": paginator.count, "count_capped": paginator.capped, "items": items}
+
+    def items(rows: list[Cadre]) -> list[dict[str, Any]]:
+        counted = Cadre.objects.known_counts(rows)
+        return [cadre_item(c, reveal, known_count=c.known_count) for c in counted]  # type: ignore[attr-defined]
+
+    qs = _filtered(user, filters).select_related("community")
+    return paged(qs, filters.page, items=items, size=settings.JIUJIN_PAGE_SIZE)
 
 
 @router.get("/{cadre_id}", response={200: CadreDetail, 404: Detail}, summary="老干部详情 One cadre")
@@ -56,7 +64,7 @@ def get_cadre(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
 def create_cadre(request: HttpRequest, payload: CadreIn) -> tuple[int, dict[str, Any]]:
     user = _manager(request)
     form = bind_cadre_form(user=user, instance=Cadre(), sent=payload.model_dump(exclude_unset=True))
-    raise_form_errors(form)
+    raise_form_errors(form, names=API_NAMES)
     try:
         with transaction.atomic():  # the new work unit and the cadre stand or fall together
             cadre = form.save(commit=False)
@@ -66,7 +74,7 @@ def create_cadre(request: HttpRequest, payload: CadreIn) -> tuple[int, dict[str,
             )
     except DjangoValidationError as exc:  # e.g. the same ID number saved at the same moment: 422, not 500
         form.add_error(None, exc)
-        raise_form_errors(form)
+        raise_form_errors(form, names=API_NAMES)
     return 201, cadre_detail(_load(user, cadre.pk), Reveal.for_detail(user))
 
 
@@ -80,7 +88,7 @@ def update_cadre(request: HttpRequest, cadre_id: int, payload: CadreIn) -> dict[
     before = snapshot(cadre)  # the form writes the new values into the instance while validating
     sent = payload.model_dump(exclude_unset=True)
     form = bind_cadre_form(user=user, instance=cadre, sent=sent)
-    raise_form_errors(form)
+    raise_form_errors(form, names=API_NAMES)
     with transaction.atomic():
         cadre.work_unit = form.work_unit()
         cadre_update(
@@ -104,7 +112,7 @@ def _filtered(user: User, filters: CadreFilters) -> CadreQuerySet:
     if not form.is_valid():
         if set(form.errors) <= LOOKUP_FILTERS:
             return qs.none()
-        raise_form_errors(form, source="query")
+        raise_form_errors(form, source="query", names=API_NAMES)
     qs = form.apply(qs)
     if filters.community:
         # Already scoped: a community the caller cannot see simply yields nothing.
@@ -122,5 +130,35 @@ def _manager(request: HttpRequest) -> User:
     # Checked before the cadre is looked up, so a refusal tells nothing about whether it exists.
     user = caller(request)
     if not user.can("manage_cadres"):
-        raise HttpError(403, "没有新增和修改老干部信息的权限")
+        forbid("没有新增和修改老干部信息的权限")
     return user
+
+
+def bind_cadre_form(*, user: User, instance: Cadre, sent: dict[str, Any]) -> CadreForm:
+    """The instance's current values (a new Cadre's defaults) overlaid with the fields the client sent."""
+    form = CadreForm(current_values(instance) | _form_values(sent), user=user, instance=instance)
+    # The API names communities by code and workers by user name, not by database id.
+    for name, key in (("community", "code"), ("responsible_worker", "username")):
+        cast(forms.ModelChoiceField, form.fields[name]).to_field_name = key
+    return form
+
+
+def current_values(cadre: Cadre) -> dict[str, Any]:
+    values = forms.model_to_dict(cadre, fields=list(CadreForm.base_fields))
+    values["community"] = cadre.community.code if cadre.community_id else None
+    values["responsible_worker"] = cadre.responsible_worker.username if cadre.responsible_worker else None
+    values["tags_text"] = "、".join(t.name for t in cadre.tags.all()) if cadre.pk else ""
+    values["work_unit_name"] = cadre.work_unit.name if cadre.work_unit else ""
+    return values
+
+
+def _form_values(sent: dict[str, Any]) -> dict[str, Any]:
+    values = {}
+    for name, value in sent.items():
+        if name == "tags":
+            value = "、".join(value or [])
+        elif name in CHOICE_ALIASES and isinstance(value, str):
+            # Labels such as "离休" are accepted as the roster import accepts them.
+            value = CHOICE_ALIASES[name].get(value.strip(), value)
+        values[FORM_NAMES.get(name, name)] = value
+    return values

@@ -1,1 +1,0 @@
-from jiujin.api.tests.conftest import api_as  # noqa: F401

@@ -47,6 +47,7 @@ SLOW ?= $(if $(DATABASE_URL),1,)
 test: $(STAMP)
 	$(BIN)/ruff check jiujin bench deploy
 	$(BIN)/ruff format --check jiujin bench deploy
+	@$(BIN)/python -m jiujin.secretkey  # mypy loads the settings: a fresh checkout's key first
 	$(BIN)/mypy jiujin
 	$(BIN)/jiujin makemigrations --check --dry-run -v1
 	$(BIN)/lint-imports --no-cache
@@ -64,6 +65,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check jiujin bench deploy
 
 typecheck: $(STAMP)
+	@$(BIN)/python -m jiujin.secretkey
 	$(BIN)/mypy jiujin
 
 # For maintainers: re-resolve the locks after changing pyproject.toml. Existing pins are kept unless

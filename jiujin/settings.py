@@ -1,7 +1,7 @@
 """One settings module, driven by environment variables.
 
 DATABASE_URL   sqlite:////abs/path.sqlite3 or postgres://user:pass@host/db (default: var/jiujin.sqlite3)
-SECRET_KEY     generated into var/secret_key on first run when unset
+SECRET_KEY     else var/secret_key, made by the first `jiujin` command (jiujin/secretkey.py); never on import
 JIUJIN_DEBUG   1 for development
 ALLOWED_HOSTS  comma-separated
 JIUJIN_SECURE  1 behind HTTPS: secure cookies, HSTS, SSL redirect
@@ -10,16 +10,19 @@ REDIS_URL      redis://host:6379/0 for the shared cache (default: the database)
 """
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from jiujin.secretkey import missing_message, read_secret_key, var_dir
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("JIUJIN_VAR_DIR", BASE_DIR.parent / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Made where files are written (the `jiujin` command for the key and the SQLite file, collectstatic, uploads,
+# the loop's lock), not here: importing the settings writes nothing.
+VAR_DIR = var_dir()
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -27,13 +30,10 @@ def _env_flag(name: str, default: bool = False) -> bool:
 
 
 def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
+    # The environment, else var/secret_key (see jiujin/secretkey.py); neither: stop and say what to do.
+    if key := read_secret_key():
         return key
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    raise ImproperlyConfigured(missing_message())
 
 
 SECRET_KEY = _secret_key()

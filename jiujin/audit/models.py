@@ -20,16 +20,12 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="用户", null=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField("操作", max_length=10, choices=AuditAction.choices)
-    cadre = models.ForeignKey(
-        "cadres.Cadre",
-        verbose_name="老干部",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    # The cadre the record belongs to, when there is one (for "who saw this cadre"): a plain id, not a foreign
+    # key, so this app sits below cadres (cadres are never deleted, their files are closed). Names are looked
+    # up for a page at once through `jiujin.audit.people`, which the cadres app fills.
+    cadre_id = models.BigIntegerField("老干部", null=True, blank=True)
     # The record the event is about, named generically ("health.condition", "12") so this app imports no
-    # other; `cadre` is the person the record belongs to, when there is one (for "who saw this cadre").
+    # other.
     subject_type = models.CharField("对象类型", max_length=60, blank=True)
     subject_id = models.CharField("对象编号", max_length=40, blank=True)
     # What was seen or touched, e.g. "详情页" or "台账导出 23 人" — a batch shares one `batch` id.
@@ -44,7 +40,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = "审计事件"
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["cadre", "-at"], name="audit_cadre_at"),
+            models.Index(fields=["cadre_id", "-at"], name="audit_cadre_at"),
             models.Index(fields=["user", "-at"], name="audit_user_at"),
             models.Index(fields=["subject_type", "subject_id"], name="audit_subject"),
         ]

@@ -145,12 +145,14 @@ def audit_record(
     detail: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
-    """One event. Its subject is `subject` (a row), else `subject_type`/`subject_id`, else the cadre."""
+    """One event. Its subject is `subject` (a row), else `subject_type`/`subject_id`, else the cadre.
+
+    `cadre` (any row with a `pk`, normally a cadre) is the person the record belongs to; only its id is kept."""
     stype, sid = _subject(subject, cadre, subject_type, subject_id)
     return AuditEvent.objects.create(
         user=actor.user,
         action=action,
-        cadre=cadre,
+        cadre_id=None if cadre is None else cadre.pk,
         subject_type=stype,
         subject_id=sid,
         detail=detail,

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Model, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -28,6 +28,7 @@ from jiujin.lib.phones import mask_phone
 
 from .filters import AuditFilterForm
 from .models import AuditEvent
+from .people import cadre_directory
 
 PAGE_SIZE = 50
 EMPTY = "（空）"
@@ -60,7 +61,10 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     cadre = _cadre_in_focus(request, form)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    names = _cadre_names(rows, cadre)
     for event, changes in zip(rows, describe_changes(rows), strict=True):
+        cid = event.cadre_id
+        event.cadre_name = "" if cid is None else names.get(cid, f"#{cid}")  # type: ignore[attr-defined]
         event.change_list = changes  # type: ignore[attr-defined]
         event.via_label = VIA_LABELS.get(event.via, event.via)  # type: ignore[attr-defined]
         event.subject_label = subject_label(event.subject_type, event.subject_id)  # type: ignore[attr-defined]
@@ -80,28 +84,29 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _events() -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.select_related("user", "cadre").only(
+    return AuditEvent.objects.select_related("user").only(
         *("at", "action", "detail", "changes", "batch", "ip", "via", "user_id", "cadre_id"),
         *("subject_type", "subject_id"),
-        *("user__username", "user__first_name", "user__last_name", "cadre__name"),
+        *("user__username", "user__first_name", "user__last_name"),
     )
 
 
-def cadre_model() -> type[Model]:
-    """The cadre model, reached through the event's own foreign key: this app imports no other."""
-    return AuditEvent._meta.get_field("cadre").related_model
-
-
-def _cadre_in_focus(request: AuthedRequest, form: AuditFilterForm) -> Model | None:
+def _cadre_in_focus(request: AuthedRequest, form: AuditFilterForm) -> Any | None:
     """`?cadre=<id>`: one cadre's whole trail; a missing or out-of-scope cadre is a 404, as everywhere."""
     pk = form.cleaned_data.get("cadre") if form.is_valid() else None
     if not pk:
         return None
-    Cadre = cadre_model()
-    try:
-        return Cadre.objects.for_user(request.user).select_related("community").get(pk=pk)  # type: ignore[attr-defined]
-    except Cadre.DoesNotExist as exc:  # type: ignore[attr-defined]
-        raise Http404("没有找到该老干部") from exc
+    cadre = cadre_directory().focus(request.user, pk)
+    if cadre is None:
+        raise Http404("没有找到该老干部")
+    return cadre
+
+
+def _cadre_names(events: Iterable[AuditEvent], cadre: Any | None) -> dict[int, str]:
+    """The names of the page's cadres, in one query (none when one cadre's trail is shown: it is known)."""
+    known = {cadre.pk: cadre.name} if cadre is not None else {}
+    wanted = {e.cadre_id for e in events if e.cadre_id is not None} - known.keys()
+    return {**known, **cadre_directory().names(wanted)} if wanted else known
 
 
 def _who_touched(events: QuerySet[AuditEvent]) -> list[Mapping[str, Any]]:

@@ -8,8 +8,6 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router
 
@@ -24,7 +22,8 @@ from .masking import Reveal
 from .models import Cadre, CadreQuerySet
 from .records import cadre_detail, cadre_item
 from .schemas import CadreDetail, CadreFilters, CadreIn, CadrePage
-from .services import cadre_create, cadre_record_view, cadre_update, get_cadre_for_user, snapshot
+from .selectors import cadre_with_details, cadres_for_user, cadres_listed
+from .services import cadre_create, cadre_record_view, cadre_update
 from .validation import CHOICE_ALIASES
 
 router = Router(tags=["cadres 老干部"])
@@ -46,7 +45,7 @@ def list_cadres(request: HttpRequest, filters: Query[CadreFilters]) -> dict[str,
         counted = Cadre.objects.known_counts(rows)
         return [cadre_item(c, reveal, known_count=c.known_count) for c in counted]  # type: ignore[attr-defined]
 
-    qs = _filtered(user, filters).select_related("community")
+    qs = cadres_listed(_filtered(user, filters))
     return paged(qs, filters.page, items=items, size=settings.JIUJIN_PAGE_SIZE)
 
 
@@ -65,13 +64,8 @@ def create_cadre(request: HttpRequest, payload: CadreIn) -> tuple[int, dict[str,
     user = _manager(request)
     form = bind_cadre_form(user=user, instance=Cadre(), sent=payload.model_dump(exclude_unset=True))
     raise_form_errors(form, names=API_NAMES)
-    try:
-        with transaction.atomic():  # the new work unit and the cadre stand or fall together
-            cadre = form.save(commit=False)
-            cadre.work_unit = form.work_unit()
-            cadre_create(
-                actor=actor_from_request(request, via="api"), cadre=cadre, tag_names=form.tag_names()
-            )
+    try:  # the new work unit and the cadre stand or fall together
+        cadre = cadre_create(actor=actor_from_request(request, via="api"), data=form.cadre_data())
     except DjangoValidationError as exc:  # e.g. the same ID number saved at the same moment: 422, not 500
         form.add_error(None, exc)
         raise_form_errors(form, names=API_NAMES)
@@ -85,25 +79,21 @@ def create_cadre(request: HttpRequest, payload: CadreIn) -> tuple[int, dict[str,
 def update_cadre(request: HttpRequest, cadre_id: int, payload: CadreIn) -> dict[str, Any]:
     user = _manager(request)
     cadre = _load(user, cadre_id)
-    before = snapshot(cadre)  # the form writes the new values into the instance while validating
     sent = payload.model_dump(exclude_unset=True)
-    form = bind_cadre_form(user=user, instance=cadre, sent=sent)
+    form = bind_cadre_form(user=user, instance=cadre, sent=sent)  # validates a copy: `cadre` stays as stored
     raise_form_errors(form, names=API_NAMES)
-    with transaction.atomic():
-        cadre.work_unit = form.work_unit()
-        cadre_update(
-            actor=actor_from_request(request, via="api"),
-            cadre=cadre,
-            before=before,
-            tag_names=form.tag_names() if "tags" in sent else None,
-        )
+    cadre_update(
+        actor=actor_from_request(request, via="api"),
+        cadre=cadre,
+        data=form.cadre_data(with_tags="tags" in sent),
+    )
     return cadre_detail(_load(user, cadre.pk), Reveal.for_detail(user))
 
 
 def _registry(user: User) -> CadreQuerySet:
     """The registry as the caller may read it. Volunteers reach their paired cadres through /pairings only,
     as on the pages: the registry record (ID number, health, family) is for staff (least privilege)."""
-    return Cadre.objects.for_user(user)
+    return cadres_for_user(user)
 
 
 def _filtered(user: User, filters: CadreFilters) -> CadreQuerySet:
@@ -121,9 +111,7 @@ def _filtered(user: User, filters: CadreFilters) -> CadreQuerySet:
 
 
 def _load(user: User, cadre_id: int) -> Cadre:
-    cadre = get_cadre_for_user(user, cadre_id)
-    prefetch_related_objects([cadre], "tags", "family_contacts")
-    return cadre
+    return cadre_with_details(user, cadre_id)
 
 
 def _manager(request: HttpRequest) -> User:

@@ -6,8 +6,12 @@ class CadresConfig(AppConfig):
     verbose_name = "老干部"
 
     def ready(self) -> None:
+        from jiujin.audit.people import cadre_directory_register
         from jiujin.core.registry import CadreAction, MenuEntry, cadre_actions_register, menu_register
 
+        from .auditlog import DIRECTORY
+
+        cadre_directory_register(DIRECTORY)
         menu_register(MenuEntry("老干部名册", "cadres:list", order=10))
         cadre_actions_register(
             CadreAction("编辑", "cadres:edit", order=10, capability="manage_cadres"),

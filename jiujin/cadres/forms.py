@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -12,7 +13,8 @@ from jiujin.lib.idcard import mask_id_number
 from jiujin.lib.phones import mask_phone
 from jiujin.orgs.models import OrgUnit
 
-from .models import BirthdayCalendar, Cadre, CadreStatus, FamilyContact, WorkUnit
+from .models import BirthdayCalendar, Cadre, CadreStatus, FamilyContact
+from .services import CadreData, FamilyContactValues
 from .tags import tag_names_check
 from .validation import check_identity, clean_phone, split_tags
 
@@ -76,7 +78,11 @@ CADRE_MASKERS = {"id_number": mask_id_number, "phone_mobile": mask_phone, "phone
 
 
 class CadreForm(forms.ModelForm):
-    """Create/edit a cadre. The same form validates API writes, so its messages are the API's too."""
+    """Create/edit a cadre. The same form validates API writes, so its messages are the API's too.
+
+    It validates into a copy of the instance it is given (a ModelForm writes the cleaned values into its
+    instance while validating): the cadre stays as stored, and `cadre_update` snapshots it before writing
+    `cadre_data()`. The form itself writes nothing."""
 
     tags_text = forms.CharField(
         label="爱好特长", required=False, help_text="用顿号或逗号分隔，如：书法、象棋"
@@ -96,6 +102,10 @@ class CadreForm(forms.ModelForm):
         help_texts = {"id_number": "18位，旧版15位号码会自动升级；出生日期和性别可留空，由身份证号推出"}
 
     def __init__(self, *args: Any, user: User, mask_sensitive: bool = False, **kwargs: Any) -> None:
+        if (instance := kwargs.get("instance")) is not None:
+            kwargs["instance"] = working = copy.copy(instance)
+            if hasattr(instance, "_prefetched_objects_cache"):
+                working._prefetched_objects_cache = dict(instance._prefetched_objects_cache)
         super().__init__(*args, **kwargs)
         self.user = user
         self.masked: dict[str, str] = {}
@@ -171,9 +181,16 @@ class CadreForm(forms.ModelForm):
     def tag_names(self) -> list[str]:
         return split_tags(self.cleaned_data.get("tags_text"))
 
-    def work_unit(self) -> WorkUnit | None:
-        name = (self.cleaned_data.get("work_unit_name") or "").strip()
-        return WorkUnit.objects.get_or_create(name=name)[0] if name else None
+    def cadre_data(self, *, with_tags: bool = True) -> CadreData:
+        """The cleaned values for `cadre_create`/`cadre_update`; without `with_tags` the tags are left as
+        they are."""
+        data = {
+            name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data
+        }
+        data["work_unit_name"] = self.cleaned_data.get("work_unit_name") or ""
+        if with_tags:
+            data["tags"] = self.tag_names()
+        return cast(CadreData, data)
 
 
 def _visible(user: User, cadre: Cadre) -> bool:
@@ -195,8 +212,43 @@ class FamilyContactForm(forms.ModelForm):
         return kept(self, "phone") or clean_phone(self.cleaned_data.get("phone"))
 
 
-FamilyContactFormSet = forms.inlineformset_factory(
-    Cadre, FamilyContact, form=FamilyContactForm, extra=1, can_delete=True, max_num=10
+class BaseFamilyContactFormSet(forms.BaseInlineFormSet):
+    def values(self) -> list[FamilyContactValues]:
+        """The cleaned lines for the services: every existing contact (kept, edited or deleted) and each
+        filled-in new one; blank extra forms and new ones ticked for deletion are left out."""
+        lines = []
+        for form in self.forms:
+            data = form.cleaned_data
+            contact = data.get("id")
+            delete = bool(data.get("DELETE"))
+            if contact is None and (delete or not form.has_changed()):
+                continue  # a blank new line, or a new one struck out again
+            if contact is not None and delete:
+                lines.append(FamilyContactValues(id=contact.pk, delete=True))
+                continue
+            lines.append(
+                FamilyContactValues(
+                    name=data["name"],
+                    relation=data["relation"],
+                    phone=data["phone"],
+                    lives_with=data["lives_with"],
+                    id=contact.pk if contact is not None else None,
+                )
+            )
+        return lines
+
+
+FamilyContactFormSet = cast(
+    type[BaseFamilyContactFormSet],
+    forms.inlineformset_factory(
+        Cadre,
+        FamilyContact,
+        form=FamilyContactForm,
+        formset=BaseFamilyContactFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=10,
+    ),
 )
 
 

@@ -1,21 +1,26 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.db.models.query import prefetch_related_objects
 
-from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import Actor, audit_labels_register, audit_record
 from jiujin.audit.services import diff as diff  # re-exported: callers diff cadre snapshots through here
 from jiujin.audit.services import snapshot as audit_snapshot
 
 from .hooks import file_closed
-from .models import Cadre, CadreStatus, Tag
+from .models import Cadre, CadreStatus, FamilyContact, Tag, WorkUnit
 from .tags import tag_names_check, tag_scope_unit
+
+if TYPE_CHECKING:
+    from jiujin.accounts.models import User
+    from jiujin.orgs.models import OrgUnit
 
 # Fields whose before/after goes into the audit log (M2M tags are logged by name).
 AUDITED_FIELDS = [
@@ -36,16 +41,58 @@ CLOSED_FILE_REASONS: dict[str, str] = {
 }
 
 
-def get_cadre_for_user(user: User, pk: Any) -> Cadre:
-    """Fetch and authorize in one call: out of scope is indistinguishable from missing (404)."""
-    try:
-        return (
-            Cadre.objects.for_user(user)
-            .select_related("community__parent", "work_unit", "responsible_worker")
-            .get(pk=pk)
-        )
-    except (Cadre.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("没有找到该老干部") from exc
+class CadreData(TypedDict, total=False):
+    """A cadre's editable values once cleaned (`CadreForm.cadre_data`): the columns under their field names,
+    the former employer by name (`work_unit_name`, blank for none) and the hobbies by name (`tags`).
+
+    On update a key left out keeps its value; `tags` left out keeps the tags (moving with a cadre who moves
+    to another district's list). Status is not here: it changes through `cadre_change_status`."""
+
+    name: str
+    id_number: str
+    gender: str
+    birth_date: date
+    ethnicity: str
+    is_party_member: bool
+    party_branch: str
+    category: str
+    rank: str
+    retirement_date: date | None
+    community: OrgUnit
+    responsible_worker: User | None
+    address: str
+    phone_mobile: str
+    phone_landline: str
+    living_arrangement: str
+    health_status: str
+    chronic_conditions: str
+    preferred_hospital: str
+    specialties: str
+    habits: str
+    birthday_calendar: str
+    lunar_month: int | None
+    lunar_day: int | None
+    lunar_leap: bool
+    work_unit_name: str
+    tags: list[str]
+
+
+DATA_KEYS = frozenset(CadreData.__annotations__)
+DATA_COLUMNS = [k for k in CadreData.__annotations__ if k not in {"work_unit_name", "tags"}]
+FAMILY_FIELDS = ["name", "relation", "phone", "lives_with"]
+
+
+@dataclass(frozen=True)
+class FamilyContactValues:
+    """One family contact line as the form (or another caller) gives it once cleaned: `id` names one of the
+    cadre's contacts to edit (None: a new one), `delete` drops that contact."""
+
+    name: str = ""
+    relation: str = ""
+    phone: str = ""
+    lives_with: bool = False
+    id: int | None = None
+    delete: bool = False
 
 
 def snapshot(cadre: Cadre) -> dict[str, Any]:
@@ -81,39 +128,85 @@ def _set_tags(cadre: Cadre, names: list[str]) -> None:
         Tag.objects.filter(pk__in=gone, cadres__isnull=True).delete()
 
 
-@transaction.atomic
-def cadre_create(*, actor: Actor, cadre: Cadre, tag_names: list[str] | None = None) -> Cadre:
+def _apply(cadre: Cadre, data: CadreData) -> None:
+    """Write the given values into the (unsaved) instance; the former employer is found or added by name."""
+    values: Mapping[str, Any] = data
+    if unknown := set(values) - DATA_KEYS:
+        raise TypeError(f"not a cadre's editable values: {sorted(unknown)}")
+    for name in DATA_COLUMNS:
+        if name in values:
+            setattr(cadre, name, values[name])
+    if "work_unit_name" in values:
+        unit_name = (values["work_unit_name"] or "").strip()
+        cadre.work_unit = WorkUnit.objects.get_or_create(name=unit_name)[0] if unit_name else None
     cadre.refresh_search_keys()
+
+
+def _apply_family(cadre: Cadre, family: Sequence[FamilyContactValues]) -> None:
+    """Add, edit and delete the cadre's family contacts as the lines say; lines naming no change write nothing."""
+    ids = {line.id for line in family if line.id is not None}
+    existing = {c.pk: c for c in cadre.family_contacts.all()} if ids else {}
+    if stray := ids - set(existing):
+        raise ValidationError(f"家属联系人不属于该老干部：{sorted(stray)}")
+    if gone := [line.id for line in family if line.id is not None and line.delete]:
+        FamilyContact.objects.filter(cadre=cadre, pk__in=gone).delete()
+    for line in family:
+        if line.id is None or line.delete:
+            continue
+        contact = existing[line.id]
+        changed = [f for f in FAMILY_FIELDS if getattr(contact, f) != getattr(line, f)]
+        for name in changed:
+            setattr(contact, name, getattr(line, name))
+        if changed:
+            contact.save(update_fields=changed)
+    for line in family:
+        if line.id is None and not line.delete:
+            FamilyContact.objects.create(cadre=cadre, **{f: getattr(line, f) for f in FAMILY_FIELDS})
+
+
+@transaction.atomic
+def cadre_create(*, actor: Actor, data: CadreData, family: Sequence[FamilyContactValues] = ()) -> Cadre:
+    """Register a cadre with its tags and family contacts, and write the audit row of its values.
+
+    A duplicate ID number saved by someone else meanwhile is the field error the form gives, not a 500."""
+    cadre = Cadre()
+    _apply(cadre, data)
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction survives the clash
             cadre.save()
     except IntegrityError:
         # Two saves of one ID number at once: both passed the form's check, the unique index stops one.
         if Cadre.objects.filter(id_number=cadre.id_number).exists():
-            cadre.pk = None
             raise ValidationError({"id_number": ID_NUMBER_TAKEN}) from None
         raise
-    if tag_names:
+    if tag_names := data.get("tags"):
         _set_tags(cadre, tag_names)
     audit_record(actor=actor, action=AuditAction.CREATE, cadre=cadre, changes=diff({}, snapshot(cadre)))
+    # After the audit row, as the pages always did: the create row lists the columns and tags.
+    _apply_family(cadre, family)
     return cadre
 
 
 @transaction.atomic
 def cadre_update(
-    *, actor: Actor, cadre: Cadre, before: dict[str, Any], tag_names: list[str] | None = None
+    *, actor: Actor, cadre: Cadre, data: CadreData, family: Sequence[FamilyContactValues] = ()
 ) -> dict[str, list[Any]]:
-    """Save an edited cadre. `before` is `snapshot(cadre)` taken before the edit was applied (family contacts
-    saved by the caller in the same transaction, before this call, are part of the diff).
+    """Apply edited values (and family contact lines) to the cadre as stored, and return the changes.
 
-    Only changed columns are written; the audit row keeps before/after of each.
+    `cadre` must hold the stored values (a form validates into its own copy: see CadreForm): its snapshot
+    is the audit row's "before". Only changed columns are written; the audit row keeps before/after of each,
+    of the tags and of the family contacts.
     """
-    cadre.refresh_search_keys()
+    prefetch_related_objects([cadre], "tags", "family_contacts")
+    before = snapshot(cadre)
+    _apply(cadre, data)
+    _apply_family(cadre, family)
+    tag_names = data.get("tags")
     if tag_names is None and before.get("community") not in (None, cadre.community_id):
         tag_names = list(before.get("tags", []))  # moved: its tags move to the new district's list
     if tag_names is not None:
         _set_tags(cadre, tag_names)
-    # Re-read tags and family contacts: the caller may have just saved them.
+    # Re-read tags and family contacts: just written.
     getattr(cadre, "_prefetched_objects_cache", {}).clear()
     changes = diff(before, snapshot(cadre))
     columns = [Cadre._meta.get_field(k).name for k in changes if k not in {"tags", "family"}]

@@ -1,20 +1,16 @@
 """The cadre registry pages: list with live search, detail, create/edit and status change.
 
-Scoping goes only through `Cadre.objects.for_user` / `get_cadre_for_user`; writes only through services.
+Scoping goes only through the selectors (`cadres_for_user` / `get_cadre_for_user`); writes only through services.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Sum
 from django.db.models.query import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,26 +18,25 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiujin.accounts.models import User
-from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.audit.services import actor_from_request
 from jiujin.core.access import LOGIN, STAFF, access, is_volunteer, require, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import CappedPaginator
 from jiujin.core.registry import cadre_actions_for, cadre_panels_for
-from jiujin.orgs.models import OrgUnit
 
 from .filters import CadreFilterForm
-from .forms import CadreForm, FamilyContactFormSet, StatusChangeForm
+from .forms import BaseFamilyContactFormSet, CadreForm, FamilyContactFormSet, StatusChangeForm
 from .masking import sees_full_numbers
 from .models import MUST_KNOWS, Cadre, CadreStatus
-from .services import (
-    cadre_change_status,
-    cadre_create,
-    cadre_record_view,
-    cadre_update,
+from .selectors import (
+    cadre_history,
+    cadre_with_details,
+    cadres_for_user,
+    cadres_listed,
+    completeness_summary_cached,
     get_cadre_for_user,
-    snapshot,
 )
+from .services import cadre_change_status, cadre_create, cadre_record_view, cadre_update
 
 # The edit form in the order of the paper 台账: identity first, then the four must-knows.
 FORM_SECTIONS: list[tuple[str, list[str]]] = [
@@ -70,11 +65,6 @@ FORM_SECTIONS: list[tuple[str, list[str]]] = [
     ("生日", ["birthday_calendar", "lunar_month", "lunar_day", "lunar_leap"]),
 ]
 FAMILY_PREFIX = "family"
-HISTORY_ACTIONS = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.STATUS, AuditAction.IMPORT]
-HISTORY_LIMIT = 20
-
-
-COMPLETENESS_CACHE_SECONDS = 300
 
 # ---------------------------------------------------------------- list
 
@@ -86,8 +76,7 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
     if is_volunteer(user):  # volunteers get their own, narrower pages (least privilege)
         return redirect("volunteers:me")
     form = CadreFilterForm(request.GET or None, user=user)
-    scoped = Cadre.objects.for_user(user).select_related("community")
-    paginator = CappedPaginator(form.apply(scoped), settings.JIUJIN_PAGE_SIZE)
+    paginator = CappedPaginator(cadres_listed(form.apply(cadres_for_user(user))), settings.JIUJIN_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     Cadre.objects.known_counts(page.object_list)
     context = {
@@ -118,42 +107,8 @@ def _query_without_page(request: AuthedRequest) -> str:
 @login_required
 def cadre_completeness(request: AuthedRequest) -> HttpResponse:
     """The per-community must-knows table, loaded after the list so a big scope never slows the list."""
-    user = request.user
-    key = f"completeness:{user.role}:{'*' if user.sees_everything else user.org_unit_id}"
-    summary = cache.get(key)
-    if summary is None:
-        summary = completeness_summary(user)
-        # A full scan at city scale: recomputed at most every few minutes per scope.
-        cache.set(key, summary, COMPLETENESS_CACHE_SECONDS)
+    summary = completeness_summary_cached(request.user)  # recomputed at most every few minutes per scope
     return render(request, "cadres/_summary.html", {"summary": summary, "must_knows": MUST_KNOWS})
-
-
-def completeness_summary(user: User) -> list[dict[str, Any]]:
-    """Per visible community: active cadres and how many of them have each must-know filled.
-
-    Two queries whatever the size: the communities, and one GROUP BY over the annotated cadres.
-    """
-    sums = {f"knows_{key}": Sum(f"knows_{key}") for key, _label in MUST_KNOWS}
-    rows = (
-        Cadre.objects.for_user(user)
-        .active()
-        .with_completeness()
-        .order_by()
-        .values("community_id")
-        .annotate(total=Count("id"), **sums)
-    )
-    by_community = {row["community_id"]: row for row in rows}
-    summary = []
-    for unit in OrgUnit.objects.for_user(user).communities().only("id", "name"):
-        row: Mapping[str, Any] = by_community.get(unit.id, {})
-        summary.append(
-            {
-                "community": unit,
-                "total": row.get("total", 0),
-                "known": [(label, row.get(f"knows_{key}") or 0) for key, label in MUST_KNOWS],
-            }
-        )
-    return summary
 
 
 # ---------------------------------------------------------------- detail
@@ -165,15 +120,9 @@ def completeness_summary(user: User) -> list[dict[str, Any]]:
 def cadre_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if is_volunteer(request.user):
         return redirect("volunteers:my_cadre", cadre_pk=pk)
-    cadre = get_cadre_for_user(request.user, pk)
-    prefetch_related_objects([cadre], "family_contacts", "tags")
+    cadre = cadre_with_details(request.user, pk)
     cadre_record_view(actor=actor_from_request(request), cadre=cadre, detail="查看详情")
     known = cadre.must_knows()
-    history = (
-        AuditEvent.objects.filter(cadre=cadre, action__in=HISTORY_ACTIONS)
-        .select_related("user")
-        .order_by("-at", "-id")[:HISTORY_LIMIT]
-    )
     return render(
         request,
         "cadres/detail.html",
@@ -183,7 +132,7 @@ def cadre_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "actions": cadre_actions_for(request.user, cadre),
             "panels": cadre_panels_for(request, cadre),
             "unknown": [label for key, label in MUST_KNOWS if not known[key]],
-            "history": history,
+            "history": cadre_history(cadre),
         },
     )
 
@@ -200,18 +149,15 @@ def cadre_create_view(request: AuthedRequest) -> HttpResponse:
         form = CadreForm(request.POST, instance=cadre, user=request.user)
         family = FamilyContactFormSet(request.POST, instance=cadre, prefix=FAMILY_PREFIX)
         if _all_valid(form, family):
-            try:
-                with transaction.atomic():  # the cadre and its family contacts together, or neither
-                    cadre = form.save(commit=False)
-                    cadre.work_unit = form.work_unit()
-                    cadre_create(actor=actor_from_request(request), cadre=cadre, tag_names=form.tag_names())
-                    family.instance = cadre
-                    family.save()
+            try:  # the cadre and its family contacts together, or neither
+                created = cadre_create(
+                    actor=actor_from_request(request), data=form.cadre_data(), family=family.values()
+                )
             except ValidationError as exc:  # e.g. the same ID number saved at the same moment
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"已新增老干部 {cadre.name}")
-                return redirect("cadres:detail", pk=cadre.pk)
+                messages.success(request, f"已新增老干部 {created.name}")
+                return redirect("cadres:detail", pk=created.pk)
     else:
         form = CadreForm(instance=cadre, user=request.user, initial=_create_initial(request.user))
         family = FamilyContactFormSet(instance=cadre, prefix=FAMILY_PREFIX)
@@ -236,17 +182,12 @@ def cadre_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     # Without view_sensitive the numbers are masked here as on the detail page; blank keeps them.
     masked = {"mask_sensitive": not sees_full_numbers(request.user)}
     if request.method == "POST":
-        # The ModelForm writes into the instance while validating, so snapshot first.
-        before = snapshot(cadre)
-        form = CadreForm(request.POST, instance=cadre, user=request.user, **masked)
+        form = CadreForm(request.POST, instance=cadre, user=request.user, **masked)  # validates a copy
         family = FamilyContactFormSet(request.POST, instance=cadre, prefix=FAMILY_PREFIX, form_kwargs=masked)
         if _all_valid(form, family):
-            with transaction.atomic():
-                cadre.work_unit = form.work_unit()
-                family.save()  # before cadre_update, so the audit row holds the family changes too
-                cadre_update(
-                    actor=actor_from_request(request), cadre=cadre, before=before, tag_names=form.tag_names()
-                )
+            cadre_update(
+                actor=actor_from_request(request), cadre=cadre, data=form.cadre_data(), family=family.values()
+            )
             messages.success(request, "已保存")
             return redirect("cadres:detail", pk=cadre.pk)
     else:
@@ -257,7 +198,7 @@ def cadre_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return _render_form(request, form, family, cadre=cadre)
 
 
-def _all_valid(form: CadreForm, family: Any) -> bool:
+def _all_valid(form: CadreForm, family: BaseFamilyContactFormSet) -> bool:
     # Validate both so every error shows at once.
     form_ok = form.is_valid()
     return family.is_valid() and form_ok

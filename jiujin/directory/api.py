@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from jiujin.cadres.services import get_cadre_for_user
+from jiujin.cadres.selectors import get_cadre_for_user
 from jiujin.core.access import STAFF, access
 from jiujin.core.api import Detail, caller
 

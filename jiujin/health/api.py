@@ -20,7 +20,7 @@ from ninja.errors import HttpError
 
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
-from jiujin.cadres.services import get_cadre_for_user
+from jiujin.cadres.selectors import get_cadre_for_user
 from jiujin.core.access import STAFF, access
 from jiujin.core.api import Detail, caller, choices_text, forbid, raise_form_errors
 

@@ -24,7 +24,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.models import Cadre
-from jiujin.cadres.services import get_cadre_for_user
+from jiujin.cadres.selectors import get_cadre_for_user
 from jiujin.core.access import STAFF, access
 from jiujin.core.http import AuthedRequest
 

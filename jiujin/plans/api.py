@@ -14,13 +14,14 @@ from ninja import Field, Router, Schema
 
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
-from jiujin.cadres.services import get_cadre_for_user
+from jiujin.cadres.selectors import get_cadre_for_user
 from jiujin.core.access import STAFF, access
 from jiujin.core.api import Detail, caller, forbid, one_of, raise_form_errors
 
 from . import services
 from .forms import PlanForm, PlanItemFormSet, plan_data
 from .models import FrequencyUnit, PlanService, ServicePlan
+from .selectors import plan_for, plan_items_by_id
 
 router = Router(tags=["个性化服务方案"])
 
@@ -71,7 +72,7 @@ class PlanOut(Schema):
 def get_plan(request: HttpRequest, cadre_id: int) -> dict[str, Any]:
     cadre = get_cadre_for_user(caller(request), cadre_id)
     services.plan_record_view(actor=actor_from_request(request, via="api"), cadre=cadre)
-    return _plan_out(cadre, services.plan_for(cadre))
+    return _plan_out(cadre, plan_for(cadre))
 
 
 @router.put(
@@ -85,7 +86,7 @@ def put_plan(request: HttpRequest, cadre_id: int, payload: PlanIn) -> dict[str, 
     cadre = get_cadre_for_user(user, cadre_id)
     if not user.can("manage_cadres"):
         forbid("没有制定服务方案的权限")
-    plan = services.plan_for(cadre)
+    plan = plan_for(cadre)
     data = plan_data(cadre=cadre, sent=payload.dict())
     form = PlanForm(data)
     raise_form_errors(form)
@@ -107,7 +108,7 @@ def put_plan(request: HttpRequest, cadre_id: int, payload: PlanIn) -> dict[str, 
 
 
 def _plan_out(cadre: Cadre, plan: ServicePlan | None) -> dict[str, Any]:
-    items = plan.items.select_related("worker").order_by("id") if plan else []
+    items = plan_items_by_id(plan)
     return {
         "id": plan.pk if plan else None,
         "cadre": cadre.pk,

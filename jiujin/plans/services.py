@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from jiujin.audit.models import AuditAction
@@ -274,11 +274,3 @@ def plan_review(
 
 def plan_record_view(*, actor: Actor, cadre: Cadre) -> None:
     audit_record(actor=actor, action=AuditAction.VIEW, cadre=cadre, detail="查看个性化服务方案")
-
-
-def plan_for(cadre: Cadre) -> ServicePlan | None:
-    return ServicePlan.objects.filter(cadre=cadre).first()
-
-
-def plan_items(plan: ServicePlan | None) -> QuerySet[PlanService] | list[PlanService]:
-    return plan.items.select_related("worker", "volunteer") if plan else []

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.models import Cadre
-from jiujin.cadres.services import get_cadre_for_user
+from jiujin.cadres.selectors import get_cadre_for_user
 from jiujin.core.access import STAFF, access
 from jiujin.core.http import AuthedRequest
-from jiujin.visits.models import TaskKind, VisitTask
 
 from . import services
 from .forms import PlanForm, PlanItemFormSet, PlanReviewForm, formset_initial
+from .selectors import plan_for, plan_items, plan_upcoming_tasks
 
 
 def _cadre_for_edit(user: User, pk: int) -> Cadre:
@@ -37,17 +37,14 @@ def _cadre_for_edit(user: User, pk: int) -> Cadre:
 @require_GET
 def cadre_plan(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, cadre_pk)
-    plan = services.plan_for(cadre)
+    plan = plan_for(cadre)
     services.plan_record_view(actor=actor_from_request(request), cadre=cadre)
     today = timezone.localdate()
     context = {
         "cadre": cadre,
         "plan": plan,
-        "items": services.plan_items(plan),
-        "upcoming": VisitTask.objects.filter(cadre=cadre, kind=TaskKind.PLAN_SERVICE)
-        .pending()
-        .select_related("assignee")
-        .order_by("due_date", "id")[:10],
+        "items": plan_items(plan),
+        "upcoming": plan_upcoming_tasks(cadre),
         "can_manage": request.user.can("manage_cadres"),
         "review_form": PlanReviewForm(initial={"reviewed_on": today}),
         "today": today,
@@ -60,7 +57,7 @@ def cadre_plan(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cadre_plan_edit(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = _cadre_for_edit(request.user, cadre_pk)
-    plan = services.plan_for(cadre)
+    plan = plan_for(cadre)
     data = request.POST if request.method == "POST" else None
     form = PlanForm(data, initial=PlanForm.initial_for(plan))
     formset = PlanItemFormSet(data, initial=formset_initial(plan), cadre=cadre, plan=plan)
@@ -88,7 +85,7 @@ def cadre_plan_edit(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
 @require_POST
 def cadre_plan_review(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = _cadre_for_edit(request.user, cadre_pk)
-    plan = services.plan_for(cadre)
+    plan = plan_for(cadre)
     if plan is None:
         messages.error(request, "尚未制定服务方案")
         return redirect("plans:cadre", cadre_pk=cadre.pk)

@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiujin.accounts.models import Role, User
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
-from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
+from jiujin.cadres.selectors import get_cadre_for_user
+from jiujin.cadres.services import cadre_record_view
 from jiujin.core.access import PUBLIC, STAFF, access, access_unit, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.lib.calendar import lunar_label

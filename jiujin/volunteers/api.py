@@ -19,7 +19,7 @@ from ninja.errors import HttpError
 
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.masking import sees_full_numbers, shown_phone
-from jiujin.cadres.services import get_cadre_for_user
+from jiujin.cadres.selectors import get_cadre_for_user
 from jiujin.core.access import LOGIN, STAFF, access
 from jiujin.core.api import (
     PAGE_SIZE,

@@ -29,7 +29,8 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record, audit_record_batch
 from jiujin.cadres.masking import sees_full_numbers
 from jiujin.cadres.models import Cadre
-from jiujin.cadres.services import cadre_record_view, get_cadre_for_user
+from jiujin.cadres.selectors import get_cadre_for_user
+from jiujin.cadres.services import cadre_record_view
 from jiujin.core.access import STAFF, VOLUNTEER, NoAccess, access
 from jiujin.core.http import AuthedRequest
 

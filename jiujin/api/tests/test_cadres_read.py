@@ -169,7 +169,7 @@ def test_it_audits_each_view_of_a_record(cast, cadre_a, api_as):
     api.get(f"/cadres/{cadre_a.pk}")
     api.get(f"/cadres/{cadre_a.pk}")
 
-    events = AuditEvent.objects.filter(action=AuditAction.VIEW, cadre=cadre_a)
+    events = AuditEvent.objects.filter(action=AuditAction.VIEW, cadre_id=cadre_a.pk)
     assert events.count() == 2
     assert {(e.user, e.via, e.ip) for e in events} == {(cast.district, "api", "127.0.0.1")}
 

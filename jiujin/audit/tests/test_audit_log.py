@@ -11,8 +11,8 @@ from django.urls import reverse
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.audit.services import Actor, audit_record, audit_record_batch
 from jiujin.cadres.models import LivingArrangement
-from jiujin.cadres.services import cadre_update, snapshot
-from jiujin.cadres.tests.factories import CadreFactory, FamilyContactFactory
+from jiujin.cadres.services import FamilyContactValues, cadre_update
+from jiujin.cadres.tests.factories import CadreFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 URL = "/audit/"
@@ -117,15 +117,17 @@ def test_it_rejects_a_range_that_ends_before_it_starts(cast, cadre_a, client_for
 
 
 def test_it_shows_field_changes_with_labels_and_masked_numbers(cast, tree, cadre_a, client_for) -> None:
-    before = snapshot(cadre_a)
     old_id = cadre_a.id_number
-    cadre_a.id_number = CadreFactory.build().id_number
-    cadre_a.phone_mobile = "13900001111"
-    cadre_a.phone_landline = "027-87654321"
-    cadre_a.living_arrangement = LivingArrangement.ALONE
-    cadre_a.community = tree.community_b
-    FamilyContactFactory(cadre=cadre_a, name="张小明", relation="儿子", phone="13900002222")
-    cadre_update(actor=Actor(user=cast.community_a), cadre=cadre_a, before=before, tag_names=["书法", "象棋"])
+    data = {
+        "id_number": CadreFactory.build().id_number,
+        "phone_mobile": "13900001111",
+        "phone_landline": "027-87654321",
+        "living_arrangement": LivingArrangement.ALONE,
+        "community": tree.community_b,
+        "tags": ["书法", "象棋"],
+    }
+    family = [FamilyContactValues(name="张小明", relation="儿子", phone="13900002222")]
+    cadre_update(actor=Actor(user=cast.community_a), cadre=cadre_a, data=data, family=family)
 
     html = client_for(cast.admin).get(URL).content.decode()
     for secret in (old_id, cadre_a.id_number, "13871234567", "13900001111", "87654321", "13900002222"):
@@ -171,9 +173,8 @@ def _fill(user, tree, n: int) -> None:
     for _ in range(n):
         cadre = CadreFactory(community=tree.community_a, responsible_worker=user)
         view(user, cadre)
-        before = snapshot(cadre)
-        cadre.community, cadre.responsible_worker = tree.community_b, None
-        cadre_update(actor=Actor(user=user), cadre=cadre, before=before, tag_names=["园艺"])
+        data = {"community": tree.community_b, "responsible_worker": None, "tags": ["园艺"]}
+        cadre_update(actor=Actor(user=user), cadre=cadre, data=data)
 
 
 @pytest.mark.parametrize("n", [3, 30])
@@ -182,10 +183,12 @@ def test_it_pages_in_a_constant_number_of_queries(
 ) -> None:
     _fill(cast.community_a, tree, n)
     client = client_for(cast.admin)
-    with django_assert_max_num_queries(6):
+    # 7: the cadres' names are one query of their own since events keep only the cadre's id (audit sits
+    # below cadres); one cadre's trail below needs none (its name is the focus cadre's).
+    with django_assert_max_num_queries(7):
         response = client.get(URL)
     assert len(response.context["events"]) == min(2 * n, 50)
-    cadre = AuditEvent.objects.filter(cadre__isnull=False).first().cadre_id
+    cadre = AuditEvent.objects.filter(cadre_id__isnull=False).first().cadre_id
     with django_assert_max_num_queries(9):
         client.get(URL, {"cadre": cadre, "date_from": "2000-01-01"})
 

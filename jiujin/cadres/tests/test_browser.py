@@ -74,5 +74,5 @@ def test_a_worker_finds_a_cadre_and_fixes_his_phone_on_a_phone(
 
     cadre_a.refresh_from_db()
     assert cadre_a.phone_mobile == "13912345678"
-    assert AuditEvent.objects.filter(cadre=cadre_a, action=AuditAction.UPDATE).count() == 1
+    assert AuditEvent.objects.filter(cadre_id=cadre_a.pk, action=AuditAction.UPDATE).count() == 1
     assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -60,7 +60,7 @@ def test_it_keeps_the_numbers_when_a_street_user_saves_other_fields(
     assert (cadre.id_number, cadre.phone_mobile, cadre.phone_landline) == stored
     assert cadre.habits == "早睡"
     assert cadre.family_contacts.get().phone == FAMILY_PHONE
-    update = AuditEvent.objects.get(cadre=cadre, action=AuditAction.UPDATE)
+    update = AuditEvent.objects.get(cadre_id=cadre.pk, action=AuditAction.UPDATE)
     assert set(update.changes) == {"habits"}
 
 
@@ -82,6 +82,6 @@ def test_it_shows_a_community_worker_the_full_numbers(client_for: Any, cast: Any
 def test_it_logs_opening_the_edit_page(client_for: Any, cast: Any, cadre_a: Cadre) -> None:
     for user in (cast.street, cast.community_a):
         client_for(user).get(reverse("cadres:edit", args=[cadre_a.pk]))
-    views = AuditEvent.objects.filter(cadre=cadre_a, action=AuditAction.VIEW, detail="查看编辑页")
+    views = AuditEvent.objects.filter(cadre_id=cadre_a.pk, action=AuditAction.VIEW, detail="查看编辑页")
     assert sorted(views.values_list("user__username", flat=True)) == ["street", "worker-a"]
     assert {(e.subject_type, e.subject_id) for e in views} == {("cadres.cadre", str(cadre_a.pk))}

@@ -19,7 +19,7 @@ from jiujin.audit.services import Actor
 from jiujin.cadres.filters import CadreFilterForm
 from jiujin.cadres.forms import CadreForm
 from jiujin.cadres.models import Cadre, Tag
-from jiujin.cadres.services import cadre_create, cadre_update, snapshot
+from jiujin.cadres.services import CadreData, cadre_create, cadre_update
 from jiujin.cadres.tags import MAX_TAGS, TOO_LONG, TOO_MANY
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.cadres.tests.test_views import form_data
@@ -31,7 +31,7 @@ LIST = reverse("cadres:list")
 
 
 def set_tags(cadre: Cadre, actor_user: Any, names: list[str]) -> None:
-    cadre_update(actor=Actor(user=actor_user), cadre=cadre, before=snapshot(cadre), tag_names=names)
+    cadre_update(actor=Actor(user=actor_user), cadre=cadre, data={"tags": names})
 
 
 def tag_choices(user: Any) -> list[str]:
@@ -85,9 +85,7 @@ def test_it_filters_a_city_list_by_a_tag_name_across_districts(
 
 def test_it_moves_the_tags_with_a_cadre_to_another_district(cast: Any, tree: Any, cadre_a: Cadre) -> None:
     set_tags(cadre_a, cast.community_a, ["书法"])
-    before = snapshot(cadre_a)
-    cadre_a.community = tree.community_z
-    cadre_update(actor=Actor(user=cast.admin), cadre=cadre_a, before=before)
+    cadre_update(actor=Actor(user=cast.admin), cadre=cadre_a, data={"community": tree.community_z})
 
     assert [(t.org_unit, t.name) for t in cadre_a.tags.all()] == [(tree.district_z, "书法")]
     assert list(Tag.objects.values_list("org_unit__code", flat=True)) == ["421181"]  # old one gone
@@ -238,8 +236,17 @@ def test_the_service_turns_a_duplicate_id_number_into_a_field_error(
     cast: Any, tree: Any, cadre_a: Cadre
 ) -> None:
     twin = CadreFactory.build(community=tree.community_a, id_number=cadre_a.id_number)
+    data = CadreData(
+        name=twin.name,
+        id_number=twin.id_number,
+        gender=twin.gender,
+        birth_date=twin.birth_date,
+        category=twin.category,
+        community=tree.community_a,
+        tags=["书法"],
+    )
     with pytest.raises(ValidationError) as caught:
-        cadre_create(actor=Actor(user=cast.community_a), cadre=twin, tag_names=["书法"])
+        cadre_create(actor=Actor(user=cast.community_a), data=data)
     assert caught.value.message_dict == {"id_number": ["该身份证号已登记"]}
     assert Cadre.objects.filter(id_number=cadre_a.id_number).count() == 1
     assert not Tag.objects.exists()

@@ -108,7 +108,7 @@ def test_it_audits_every_card_print(
 ) -> None:
     client_for(cast.community_a).get(f"/directory/cadres/{cadre_a.pk}/card.pdf")
     api_as(cast.community_a).get(f"/cadres/{cadre_a.pk}/card.pdf")
-    events = AuditEvent.objects.filter(cadre=cadre_a, action=AuditAction.EXPORT).order_by("id")
+    events = AuditEvent.objects.filter(cadre_id=cadre_a.pk, action=AuditAction.EXPORT).order_by("id")
     assert [(e.via, e.detail) for e in events] == [
         ("web", "打印联系卡，共 1 张"),
         ("api", "打印联系卡，共 1 张"),

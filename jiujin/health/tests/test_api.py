@@ -47,7 +47,7 @@ def test_it_answers_404_out_of_scope_then_403_without_view_health(
     for user in (cast.street, cast.district):
         response = call(api_as(user), method, url, body)
         assert (response.status_code, response.json()) == (403, {"detail": "没有查看健康档案的权限"})
-    assert not AuditEvent.objects.filter(cadre=cadre_a).exists()
+    assert not AuditEvent.objects.filter(cadre_id=cadre_a.pk).exists()
     assert not CheckUp.objects.exists() and not Condition.objects.exists() and not CadreEvent.objects.exists()
 
 
@@ -98,7 +98,7 @@ def test_it_returns_the_whole_record_and_logs_the_view(
         }
     ]
     assert body["hospital_stays"] == [] and body["medications"] == []
-    [view] = AuditEvent.objects.filter(cadre=cadre_a)
+    [view] = AuditEvent.objects.filter(cadre_id=cadre_a.pk)
     assert (view.action, view.detail, view.via, view.user) == (
         "view",
         "查看健康档案",
@@ -134,7 +134,7 @@ def test_it_creates_a_checkup_validated_by_the_page_form(cadre_a: Any, cast: Any
         "weight": None,
         "results": "",
     }
-    write = AuditEvent.objects.get(cadre=cadre_a)
+    write = AuditEvent.objects.get(cadre_id=cadre_a.pk)
     assert (write.action, write.via, write.detail) == ("create", "api", "健康档案：新增体检记录")
     assert write.changes["systolic"] == [None, 140]
 

@@ -49,7 +49,7 @@ def test_it_creates_a_campaign_with_attendees_and_audits_each(
     assert response.status_code == 302
     c = HealthCampaign.objects.get()
     assert set(c.attendees.all()) == {cadre_a, other} and c.headcount == 2  # empty headcount → the cadres
-    rows = AuditEvent.objects.filter(cadre__in=[cadre_a, other], action="update")
+    rows = AuditEvent.objects.filter(cadre_id__in=[cadre_a.pk, other.pk], action="update")
     assert {r.detail for r in rows} == {"健康活动参加：义诊/免费体检“春季义诊”"} and rows.count() == 2
 
 
@@ -76,7 +76,7 @@ def test_editing_keeps_attendees_the_editor_cannot_see(
     c = campaign(tree.community_a, date(2026, 3, 1), attendees=(cadre_a, b_cadre), headcount=2)
     page = client_for(cast.community_a).get(f"/health/campaigns/{c.pk}/").content.decode()
     assert cadre_a.name in page and b_cadre.name not in page
-    assert AuditEvent.objects.filter(cadre=cadre_a, action="view").count() == 1
+    assert AuditEvent.objects.filter(cadre_id=cadre_a.pk, action="view").count() == 1
     data = {
         "kind": "lecture",
         "title": "改名讲座",
@@ -87,7 +87,7 @@ def test_editing_keeps_attendees_the_editor_cannot_see(
     client_for(cast.community_a).post(f"/health/campaigns/{c.pk}/", data)  # cadre_a unticked
     c.refresh_from_db()
     assert list(c.attendees.all()) == [b_cadre] and (c.title, c.headcount) == ("改名讲座", 5)
-    change = AuditEvent.objects.get(cadre=None, action="update")
+    change = AuditEvent.objects.get(cadre_id=None, action="update")
     assert change.changes["title"] == ["高血压防治讲座", "改名讲座"]
     assert change.changes["attendees"] == [sorted([cadre_a.pk, b_cadre.pk]), [b_cadre.pk]]
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def views_of(cadre: Any) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(cadre=cadre, action="view"))
+    return list(AuditEvent.objects.filter(cadre_id=cadre.pk, action="view"))
 
 
 # ---------------------------------------------------------------- permission and scope
@@ -144,7 +144,7 @@ def test_it_saves_the_profile_and_audits_before_and_after(cadre_a: Any, cast: An
         "青霉素",
         cast.community_a,
     )
-    create, update = AuditEvent.objects.filter(cadre=cadre_a).exclude(action="view").order_by("id")
+    create, update = AuditEvent.objects.filter(cadre_id=cadre_a.pk).exclude(action="view").order_by("id")
     assert create.action == "create" and create.changes["blood_type"] == [None, "O"]
     assert update.action == "update"
     assert update.changes == {"care_level": ["self", "partial"], "allergies": ["", "青霉素"]}
@@ -172,7 +172,7 @@ def test_it_adds_and_edits_a_checkup_with_htmx(cadre_a: Any, cast: Any, client_f
     )
     checkup.refresh_from_db()
     assert checkup.systolic == 135
-    edit = AuditEvent.objects.filter(cadre=cadre_a, action="update").get()
+    edit = AuditEvent.objects.filter(cadre_id=cadre_a.pk, action="update").get()
     assert edit.changes == {"systolic": [145, 135]} and edit.detail == "健康档案：修改体检记录"
 
 

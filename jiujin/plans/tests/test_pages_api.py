@@ -53,7 +53,7 @@ def test_it_creates_a_plan_from_the_phone_form(cadre_a: Any, cast: Any, client_f
     page = client.get(f"/plans/cadres/{cadre_a.pk}/").content.decode()
     assert "上门理发" in page and "每月" in page
     assert AuditEvent.objects.filter(
-        cadre=cadre_a, action=AuditAction.VIEW, detail="查看个性化服务方案"
+        cadre_id=cadre_a.pk, action=AuditAction.VIEW, detail="查看个性化服务方案"
     ).exists()
     bad = client.post(url, form_data([SERVICE | {"every": "0"}]))
     assert bad.status_code == 200 and "确保该值大于或等于1" in bad.content.decode()

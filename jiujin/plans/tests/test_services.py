@@ -126,7 +126,10 @@ def test_it_cancels_pending_tasks_of_stopped_or_rescheduled_services(cadre_a: An
     assert not item.active
     assert not plan_tasks(cadre_a).filter(status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]).exists()
     changes = (
-        AuditEvent.objects.filter(cadre=cadre_a, action=AuditAction.UPDATE).order_by("id").last().changes
+        AuditEvent.objects.filter(cadre_id=cadre_a.pk, action=AuditAction.UPDATE)
+        .order_by("id")
+        .last()
+        .changes
     )
     assert changes["needs"] == ["独居，行动不便", ""]
 

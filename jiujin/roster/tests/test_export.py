@@ -82,7 +82,7 @@ def test_it_respects_the_list_filters(client_for: Any, cast: Any, tree: Any) -> 
 def test_it_exports_nothing_out_of_scope(client_for: Any, cast: Any, cadre_a: Any, who: str) -> None:
     ws = sheet(client_for(getattr(cast, who)).get(EXPORT))
     assert rows(ws) == []
-    assert not AuditEvent.objects.filter(cadre=cadre_a).exists()
+    assert not AuditEvent.objects.filter(cadre_id=cadre_a.pk).exists()
 
 
 def test_it_forbids_volunteers(client_for: Any, cast: Any, cadre_a: Any) -> None:

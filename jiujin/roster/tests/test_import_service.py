@@ -222,7 +222,7 @@ def test_it_updates_on_reimport_and_creates_nothing_twice(tmp_path: Path, tree: 
     assert [t.name for t in cadre.tags.all()] == ["京剧"]
     assert Cadre.objects.get(name="人员3").category == "tuixiu"
 
-    event = AuditEvent.objects.filter(action="import", cadre=cadre).order_by("-id").first()
+    event = AuditEvent.objects.filter(action="import", cadre_id=cadre.pk).order_by("-id").first()
     assert event.changes["phone_mobile"] == ["13871230002", "13999998888"]
     assert event.changes["tags"] == [["书法", "象棋"], ["京剧"]]
 

@@ -38,7 +38,9 @@ def test_it_walks_received_dispatched_arrived_completed_with_a_timestamp_each(
     assert [t[0] for t in timeline] == ["received", "dispatched", "arrived", "completed"]
     assert timeline[1] == ("dispatched", NOW + timedelta(minutes=2), cast.community_a.pk, "dispatched note")
     assert (
-        AuditEvent.objects.filter(cadre=cadre_a, action="create", detail__contains="受理服务工单").count()
+        AuditEvent.objects.filter(
+            cadre_id=cadre_a.pk, action="create", detail__contains="受理服务工单"
+        ).count()
         == 1
     )
 

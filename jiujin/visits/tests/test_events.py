@@ -51,7 +51,7 @@ def test_it_creates_the_visit_an_event_calls_for(
     assert (task.window_start, task.due_date) == (date(2026, 1, 12), date(2026, 1, 12 + days))
     assert task.assignee == cast.community_a and task.lunar_label.startswith("农历")
     assert event.created_by == cast.community_a
-    audit = AuditEvent.objects.get(cadre=cadre_a, action=AuditAction.CREATE)
+    audit = AuditEvent.objects.get(cadre_id=cadre_a.pk, action=AuditAction.CREATE)
     assert audit.detail.startswith("登记事件") and audit.ip == "10.0.0.1"
 
 
@@ -94,7 +94,7 @@ def test_it_handles_a_death(actor: Any, cadre_a: Any) -> None:
         date(2026, 1, 13),
         "病故",
     )
-    assert AuditEvent.objects.filter(cadre=cadre_a, action=AuditAction.STATUS).exists()
+    assert AuditEvent.objects.filter(cadre_id=cadre_a.pk, action=AuditAction.STATUS).exists()
     assert set(pending.values_list("status", "cancel_reason")) == {(TaskStatus.CANCELLED, "老干部已去世")}
     condolence = VisitTask.objects.get(event=event)
     assert (condolence.kind, condolence.title, condolence.due_date) == (

@@ -67,7 +67,7 @@ def test_it_completes_an_overdue_task_with_a_record(actor: Any, task: VisitTask,
         "想订报纸",
         actor.user,
     )
-    assert AuditEvent.objects.filter(cadre=cadre_a, detail__startswith="走访记录").exists()
+    assert AuditEvent.objects.filter(cadre_id=cadre_a.pk, detail__startswith="走访记录").exists()
 
 
 def test_it_keeps_the_task_open_after_nobody_was_home(actor: Any, task: VisitTask) -> None:

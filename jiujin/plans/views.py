@@ -19,10 +19,11 @@ from jiujin.cadres.models import Cadre
 from jiujin.cadres.services import get_cadre_for_user
 from jiujin.core.access import STAFF, access
 from jiujin.core.http import AuthedRequest
-from jiujin.visits.models import TaskKind, VisitTask
+from jiujin.tasks.models import VisitTask
 
 from . import services
 from .forms import PlanForm, PlanItemFormSet, PlanReviewForm, formset_initial
+from .task_kinds import PLAN_SERVICE
 
 
 def _cadre_for_edit(user: User, pk: int) -> Cadre:
@@ -44,7 +45,7 @@ def cadre_plan(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
         "cadre": cadre,
         "plan": plan,
         "items": services.plan_items(plan),
-        "upcoming": VisitTask.objects.filter(cadre=cadre, kind=TaskKind.PLAN_SERVICE)
+        "upcoming": VisitTask.objects.filter(cadre=cadre, kind=PLAN_SERVICE.code)
         .pending()
         .select_related("assignee")
         .order_by("due_date", "id")[:10],

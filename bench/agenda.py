@@ -23,7 +23,7 @@ from django.test import Client  # noqa: E402
 
 from bench._timing import measure  # noqa: E402
 from jiujin.accounts.models import User  # noqa: E402
-from jiujin.visits.models import VisitTask  # noqa: E402
+from jiujin.tasks.models import VisitTask  # noqa: E402
 
 settings.ALLOWED_HOSTS = ["testserver"]
 settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

@@ -32,12 +32,13 @@ from django.utils import timezone  # noqa: E402
 
 from jiujin.cadres.models import Cadre  # noqa: E402
 from jiujin.lib.calendar import holiday_occurrences  # noqa: E402
+from jiujin.tasks.models import VisitTask  # noqa: E402
 from jiujin.visits.generation import (  # noqa: E402
     _birthday_keys_by_due,
     _memoized_lunar_years,
     visit_tasks_generate,
 )
-from jiujin.visits.models import HolidayRule, VisitSettings, VisitTask  # noqa: E402
+from jiujin.visits.models import HolidayRule, VisitSettings  # noqa: E402
 from jiujin.visits.rules import DEFAULT_HOLIDAYS, milestone_ages  # noqa: E402
 
 
@@ -91,7 +92,7 @@ def _clear_generated_tasks() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {table} WHERE kind IN ('birthday', 'holiday') AND NOT EXISTS "
-            f"(SELECT 1 FROM visits_visitrecord r WHERE r.task_id = {table}.id)"
+            f"(SELECT 1 FROM tasks_visitrecord r WHERE r.task_id = {table}.id)"
         )
 
 
@@ -186,8 +187,8 @@ def _insert_sql(vendor: str, milestones: str, defaults: VisitSettings) -> str:
     )
     body = f"{solar} UNION ALL {lunar} UNION ALL {holiday}"
     if vendor == "sqlite":
-        return f"INSERT OR IGNORE INTO visits_visittask ({columns}) {body}"
-    return f"INSERT INTO visits_visittask ({columns}) {body} ON CONFLICT DO NOTHING"
+        return f"INSERT OR IGNORE INTO tasks_visittask ({columns}) {body}"
+    return f"INSERT INTO tasks_visittask ({columns}) {body} ON CONFLICT DO NOTHING"
 
 
 if __name__ == "__main__":

@@ -138,7 +138,7 @@ def draw_data(rng: random.Random, clients_per_login: Counter[str], sample: int) 
     from jiujin.accounts.models import User
     from jiujin.cadres.models import Cadre
     from jiujin.demo.services import DEMO_PASSWORD
-    from jiujin.visits.models import VisitTask
+    from jiujin.tasks.models import VisitTask
 
     assert DEMO_PASSWORD == PASSWORD, "the demo password changed: update PASSWORD"
     print(
@@ -182,7 +182,7 @@ def db_counts(since: datetime) -> dict[str, int]:
 
     from jiujin.audit.models import AuditAction, AuditEvent
     from jiujin.servicerequests.models import ServiceRequest
-    from jiujin.visits.models import VisitRecord
+    from jiujin.tasks.models import VisitRecord
 
     counts = {
         "visit records": VisitRecord.objects.filter(created_at__gte=since).count(),

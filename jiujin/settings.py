@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jiujin.roster",
     "jiujin.api",
     "jiujin.demo",
+    "jiujin.tasks",
     "jiujin.visits",
     "jiujin.volunteers",
     "jiujin.directory",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cadres/", include("jiujin.cadres.urls")),
     path("roster/", include("jiujin.roster.urls")),
     path("audit/", include("jiujin.audit.urls")),
+    path("visits/", include("jiujin.tasks.urls")),  # the agenda, calendar and reminders
     path("visits/", include("jiujin.visits.urls")),
     path("volunteers/", include("jiujin.volunteers.urls")),
     path("directory/", include("jiujin.directory.urls")),

@@ -12,6 +12,7 @@ from jiujin.directory.api import router as directory_router
 from jiujin.health.api import router as health_router
 from jiujin.plans.api import router as plans_router
 from jiujin.servicerequests.api import router as servicerequests_router
+from jiujin.tasks.api import router as tasks_router
 from jiujin.visits.api import router as visits_router
 from jiujin.volunteers.api import router as volunteers_router
 
@@ -36,6 +37,7 @@ handle_errors(api)  # NoAccess/Http404 → 404, PermissionDenied → 403 (both r
 api.add_router("/auth", auth.router)
 api.add_router("/org-units", orgs.router)
 api.add_router("/cadres", cadres_router)
+api.add_router("/", tasks_router)
 api.add_router("/", visits_router)
 api.add_router("/", volunteers_router)
 api.add_router("/", directory_router)

@@ -181,7 +181,7 @@ class OneOf:
 
 
 def one_of(choices: type[models.TextChoices], *, exclude: Iterable[str] = ()) -> OneOf:
-    """`Annotated[str, one_of(TaskKind)]`: the choice values of a model field, in their order, as a Literal —
+    """`Annotated[str, one_of(TaskStatus)]`: the choice values of a model field, in their order, as a Literal —
     an inline enum in the OpenAPI document and ninja's 422 for any other value."""
     left_out = set(exclude)
     return OneOf(tuple(str(value) for value in choices.values if value not in left_out))

@@ -1,4 +1,4 @@
-"""Where apps plug into shared places: the menu, the cadre page, the daily loop.
+"""Where apps plug into shared places: the menu, the cadre page, the daily loop, the kinds of task.
 
 Each app registers its entries in its `AppConfig.ready()`; `base.html`, the cadre page and the loop read
 the registries and name no app. So an app is added (or removed) without editing another one, and the
@@ -68,10 +68,58 @@ class DailyJob:
     hour_setting: str = ""
 
 
+@dataclass(frozen=True)
+class AgendaLink:
+    """A button at the top of the worker's agenda (e.g. the visits app's 完成情况). `show(user)` narrows it
+    beyond the capability."""
+
+    label: str
+    url_name: str
+    order: int
+    capability: str = ""
+    show: Callable[[Any], bool] | None = None
+
+
+@dataclass(frozen=True)
+class AgendaPanel:
+    """A section below the agenda's tasks: `render(request)` returns its HTML as a SafeString, or ""."""
+
+    name: str
+    render: Callable[[Any], str]
+    order: int
+    capability: str = ""
+
+
+# The task table stores the kind's code in a column of this width (tasks.VisitTask.kind).
+TASK_KIND_MAX_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    """A kind of task an app creates on the tasks app's agenda (生日祝寿, 上门巡诊, 方案服务 …).
+
+    `code` is what the task row stores (at most TASK_KIND_MAX_LENGTH characters, never changed once used);
+    `label` is shown and `order` sorts the kinds in stats. `scheduled` kinds are planned ahead by a rule
+    (birthdays, holidays, 巡诊, plan services): their pending tasks are cancelled when a cadre's file is
+    closed; the others (called for by an event) stay open for the worker to close."""
+
+    code: str
+    label: str
+    order: int
+    scheduled: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.code or len(self.code) > TASK_KIND_MAX_LENGTH:
+            raise ValueError(f"task kind code {self.code!r}: 1 to {TASK_KIND_MAX_LENGTH} characters")
+
+
 _menu: dict[str, MenuEntry] = {}
 _actions: dict[str, CadreAction] = {}
 _panels: dict[str, CadrePanel] = {}
 _jobs: dict[str, DailyJob] = {}
+_task_kinds: dict[str, TaskKind] = {}
+_agenda_links: dict[str, AgendaLink] = {}
+_agenda_panels: dict[str, AgendaPanel] = {}
 
 
 def menu_register(*entries: MenuEntry) -> None:
@@ -90,6 +138,23 @@ def cadre_panel_register(panel: CadrePanel) -> None:
 
 def daily_job_register(job: DailyJob) -> None:
     _jobs[job.name] = job
+
+
+def task_kind_register(*kinds: TaskKind) -> None:
+    for kind in kinds:
+        known = _task_kinds.get(kind.code)
+        if known is not None and known != kind:
+            raise ValueError(f"task kind {kind.code!r} is already registered as {known.label}")
+        _task_kinds[kind.code] = kind
+
+
+def agenda_links_register(*links: AgendaLink) -> None:
+    for link in links:
+        _agenda_links[link.url_name] = link
+
+
+def agenda_panel_register(panel: AgendaPanel) -> None:
+    _agenda_panels[panel.name] = panel
 
 
 def _allowed(user: Any, capability: str) -> bool:
@@ -133,3 +198,28 @@ def cadre_panels_for(request: Any, cadre: Any) -> list[str]:
 
 def daily_jobs() -> list[DailyJob]:
     return sorted(_jobs.values(), key=lambda j: j.order)
+
+
+def task_kinds() -> list[TaskKind]:
+    return sorted(_task_kinds.values(), key=lambda k: (k.order, k.code))
+
+
+def task_kind(code: str) -> TaskKind | None:
+    return _task_kinds.get(code)
+
+
+def agenda_links_for(user: Any) -> list[dict[str, str]]:
+    """The agenda's extra buttons for this user, as {label, url}."""
+    return [
+        {"label": link.label, "url": reverse(link.url_name)}
+        for link in sorted(_agenda_links.values(), key=lambda link: link.order)
+        if _allowed(user, link.capability) and (link.show is None or link.show(user))
+    ]
+
+
+def agenda_panels_for(request: Any) -> list[str]:
+    return [
+        html
+        for p in sorted(_agenda_panels.values(), key=lambda p: p.order)
+        if _allowed(request.user, p.capability) and (html := p.render(request))
+    ]

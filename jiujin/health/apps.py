@@ -13,10 +13,13 @@ class HealthConfig(AppConfig):
             cadre_actions_register,
             daily_job_register,
             menu_register,
+            task_kind_register,
         )
 
         from .services import medical_rounds_daily
+        from .task_kinds import MEDICAL_ROUND
 
         menu_register(MenuEntry("健康活动", "health:campaigns", order=60, capability="view_health"))
         cadre_actions_register(CadreAction("健康档案", "health:record", order=70, capability="view_health"))
         daily_job_register(DailyJob("medical-rounds", medical_rounds_daily, order=30))
+        task_kind_register(MEDICAL_ROUND)

@@ -16,18 +16,19 @@ from jiujin.audit.services import snapshot as audit_snapshot
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.cadres.services import CLOSED_FILE_REASONS, cadre_record_view
 from jiujin.lib.calendar import lunar_label
+from jiujin.tasks.models import PENDING, TaskStatus, VisitTask
+from jiujin.tasks.services import tasks_add
 from jiujin.visits.events import cadre_event_record
-from jiujin.visits.generation import visit_tasks_add
-from jiujin.visits.models import EventKind, TaskKind, TaskStatus, VisitTask
+from jiujin.visits.models import EventKind
 
 from .models import HealthCampaign, HealthProfile, HospitalStay, MedicalRoundSchedule
+from .task_kinds import MEDICAL_ROUND
 
 VIEW_DETAIL = "查看健康档案"
 # How far ahead 巡诊 tasks are created: a month shows the next visits without flooding the agenda.
 ROUND_DAYS = 30
 ROUND_PREFIX = "medical:"
 RESCHEDULED = "巡诊安排已调整"
-PENDING = [TaskStatus.OPEN, TaskStatus.OVERDUE]
 # Bookkeeping columns left out of the audit before/after.
 _UNAUDITED = {"id", "cadre", "created_at", "updated_at", "recorded_by", "created_by", "updated_by", "event"}
 
@@ -200,13 +201,13 @@ def _cancel_closed_files() -> int:
     cancelled = 0
     for status, reason in CLOSED_FILE_REASONS.items():
         cancelled += VisitTask.objects.filter(
-            kind=TaskKind.MEDICAL_ROUND, status__in=PENDING, cadre__status=status
+            kind=MEDICAL_ROUND.code, status__in=PENDING, cadre__status=status
         ).update(status=TaskStatus.CANCELLED, cancel_reason=reason)
     return cancelled
 
 
 def _insert_round_tasks(schedules: list[MedicalRoundSchedule], *, today: date, through: date) -> int:
-    return visit_tasks_add([_round_task(s, due) for s in schedules for due in s.occurrences(today, through)])
+    return tasks_add([_round_task(s, due) for s in schedules for due in s.occurrences(today, through)])
 
 
 def _suggestion(schedule: MedicalRoundSchedule) -> str:
@@ -216,10 +217,10 @@ def _suggestion(schedule: MedicalRoundSchedule) -> str:
 def _round_task(schedule: MedicalRoundSchedule, due: date) -> VisitTask:
     return VisitTask(
         cadre_id=schedule.cadre_id,
-        kind=TaskKind.MEDICAL_ROUND,
+        kind=MEDICAL_ROUND.code,
         rule_key=schedule.rule_key,
         occurrence=due.isoformat(),
-        title=TaskKind.MEDICAL_ROUND.label,
+        title=MEDICAL_ROUND.label,
         due_date=due,
         window_start=due,
         lunar_label=lunar_label(due),

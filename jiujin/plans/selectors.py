@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from jiujin.cadres.models import Cadre
-from jiujin.visits.models import TaskKind, VisitTask
+from jiujin.tasks.models import VisitTask
 
 from .models import PlanService, ServicePlan
+from .task_kinds import PLAN_SERVICE
 
 UPCOMING_LIMIT = 10
 
@@ -30,7 +31,7 @@ def plan_items_by_id(plan: ServicePlan | None) -> QuerySet[PlanService] | list[P
 def plan_upcoming_tasks(cadre: Cadre, *, limit: int = UPCOMING_LIMIT) -> QuerySet[VisitTask]:
     """The cadre's next pending plan-service tasks, soonest first."""
     return (
-        VisitTask.objects.filter(cadre=cadre, kind=TaskKind.PLAN_SERVICE)
+        VisitTask.objects.filter(cadre=cadre, kind=PLAN_SERVICE.code)
         .pending()
         .select_related("assignee")
         .order_by("due_date", "id")[:limit]

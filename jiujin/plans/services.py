@@ -1,6 +1,6 @@
 """Individual service plans (个性化服务方案): writing them, and turning their services into due work.
 
-Each active service makes `visits.VisitTask` rows of kind plan_service (rule_key "plan:<item id>",
+Each active service makes `tasks.VisitTask` rows of kind plan_service (rule_key "plan:<item id>",
 occurrence = due date), and the plan's review date one more ("plan-review:<plan id>"); the unique
 (cadre, rule_key, occurrence) key makes generating twice create nothing twice.
 """
@@ -19,14 +19,14 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import Actor, audit_labels_register, audit_record, diff
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.lib.calendar import lunar_label, recurring_dates
-from jiujin.visits.generation import visit_tasks_add
-from jiujin.visits.models import TaskKind, TaskStatus, VisitTask
+from jiujin.tasks.models import PENDING, TaskStatus, VisitTask
+from jiujin.tasks.services import tasks_add
 
 from .models import PlanService, ServicePlan
+from .task_kinds import PLAN_SERVICE
 
 HORIZON_DAYS = 14  # how far ahead services become tasks: a daily service is not 60 rows on the agenda
 REVIEW_WINDOW_DAYS = 7
-PENDING = [TaskStatus.OPEN, TaskStatus.OVERDUE]
 ITEM_FIELDS = ["what", "every", "unit", "worker", "volunteer", "start_date", "active"]
 
 
@@ -64,7 +64,7 @@ def _assignee_id(item: PlanService) -> int | None:
 def _service_task(item: PlanService, due: date) -> VisitTask:
     return VisitTask(
         cadre_id=item.plan.cadre_id,
-        kind=TaskKind.PLAN_SERVICE,
+        kind=PLAN_SERVICE.code,
         rule_key=f"plan:{item.pk}",
         occurrence=due.isoformat(),
         title=f"方案服务：{item.what}"[:100],
@@ -81,7 +81,7 @@ def _review_task(plan: ServicePlan) -> VisitTask:
     assert due is not None
     return VisitTask(
         cadre_id=plan.cadre_id,
-        kind=TaskKind.PLAN_SERVICE,
+        kind=PLAN_SERVICE.code,
         rule_key=f"plan-review:{plan.pk}",
         occurrence=due.isoformat(),
         title="服务方案复核",
@@ -122,7 +122,7 @@ def _generate(plans: Q, *, today: date, through: date) -> int:
     ]
     reviews = ServicePlan.objects.filter(live, review_date__isnull=False, review_date__lte=through)
     rows += [_review_task(plan) for plan in reviews.select_related("cadre")]
-    return visit_tasks_add(rows)
+    return tasks_add(rows)
 
 
 def _sync_tasks(plan: ServicePlan) -> None:
@@ -130,7 +130,7 @@ def _sync_tasks(plan: ServicePlan) -> None:
     new responsible person, and what is now due is generated."""
     today = timezone.localdate()
     through = today + timedelta(days=HORIZON_DAYS)
-    pending = VisitTask.objects.filter(cadre_id=plan.cadre_id, kind=TaskKind.PLAN_SERVICE, status__in=PENDING)
+    pending = VisitTask.objects.filter(cadre_id=plan.cadre_id, kind=PLAN_SERVICE.code, status__in=PENDING)
     for item in plan.items.select_related("plan__cadre", "volunteer", "worker"):
         tasks = pending.filter(rule_key=f"plan:{item.pk}")
         if not item.active:

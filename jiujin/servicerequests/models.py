@@ -99,7 +99,7 @@ class ServiceRequest(models.Model):
         "来源", max_length=10, choices=RequestSource.choices, default=RequestSource.PHONE
     )
     visit_record = models.ForeignKey(
-        "visits.VisitRecord",
+        "tasks.VisitRecord",
         verbose_name="走访记录",
         null=True,
         blank=True,

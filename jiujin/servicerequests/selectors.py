@@ -17,7 +17,7 @@ from jiujin.accounts.models import Role, User
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.core.access import is_volunteer
 from jiujin.orgs.models import OrgUnit
-from jiujin.visits.models import VisitRecord
+from jiujin.tasks.models import VisitRecord
 from jiujin.volunteers.models import Volunteer
 
 from .models import OPEN_STATES, WAITING_STATES, RequestState, ServiceRequest

@@ -21,7 +21,7 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import Actor, audit_record
 from jiujin.cadres.models import Cadre
 from jiujin.orgs.models import OrgUnit
-from jiujin.visits.models import VisitRecord
+from jiujin.tasks.models import VisitRecord
 from jiujin.volunteers.models import Volunteer
 
 from .models import (

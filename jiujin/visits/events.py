@@ -1,5 +1,5 @@
-"""Events in a cadre's life (住院/重大家事/特殊情况/去世): the visit each calls for, and no more scheduled
-visits once the file is closed."""
+"""Events in a cadre's life (住院/重大家事/特殊情况/去世): the visit each calls for. (No more scheduled
+tasks once the file is closed: the tasks app's hook, by the kinds registered as scheduled.)"""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from jiujin.audit.services import Actor, audit_record
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.cadres.services import cadre_change_status
 from jiujin.lib.calendar import lunar_label
+from jiujin.tasks.models import TaskStatus, VisitTask
 
 from .generation import PRIORITY_HIGH, PRIORITY_NORMAL
-from .models import CadreEvent, EventKind, TaskKind, TaskStatus, VisitTask
-from .records import PENDING
+from .models import CadreEvent, EventKind
 from .rules import effective_rules
+from .task_kinds import CONDOLENCE, FAMILY_EVENT, HOSPITAL, SPECIAL
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,10 @@ class _EventTask:
 DECEASED_NO_EVENTS = "该老干部已去世，不能登记事件"
 
 EVENT_TASKS: dict[str, _EventTask] = {
-    EventKind.HOSPITALISED: _EventTask(TaskKind.HOSPITAL, "住院探视", "hospital_days", PRIORITY_HIGH),
-    EventKind.FAMILY_EVENT: _EventTask(
-        TaskKind.FAMILY_EVENT, "重大家事看望", "family_event_days", PRIORITY_HIGH
-    ),
-    EventKind.SPECIAL: _EventTask(TaskKind.SPECIAL, "特殊情况走访", "special_days", PRIORITY_NORMAL),
-    EventKind.DEATH: _EventTask(TaskKind.CONDOLENCE, "吊唁慰问家属", "condolence_days", PRIORITY_HIGH),
+    EventKind.HOSPITALISED: _EventTask(HOSPITAL.code, "住院探视", "hospital_days", PRIORITY_HIGH),
+    EventKind.FAMILY_EVENT: _EventTask(FAMILY_EVENT.code, "重大家事看望", "family_event_days", PRIORITY_HIGH),
+    EventKind.SPECIAL: _EventTask(SPECIAL.code, "特殊情况走访", "special_days", PRIORITY_NORMAL),
+    EventKind.DEATH: _EventTask(CONDOLENCE.code, "吊唁慰问家属", "condolence_days", PRIORITY_HIGH),
 }
 
 
@@ -60,7 +59,7 @@ def cadre_event_record(*, actor: Actor, cadre: Cadre, kind: str, on: date, note:
         actor=actor, action=AuditAction.CREATE, cadre=cadre, detail=f"登记事件：{label} {on:%Y-%m-%d}"
     )
     if kind == EventKind.DEATH:
-        # Also cancels the scheduled birthday/holiday visits (visit_tasks_cancel_scheduled).
+        # Also cancels the scheduled tasks (tasks.services.tasks_cancel_scheduled, a file-closed hook).
         cadre_change_status(
             actor=actor, cadre=cadre, status=CadreStatus.DECEASED, on=on, reason=note or label
         )
@@ -68,21 +67,12 @@ def cadre_event_record(*, actor: Actor, cadre: Cadre, kind: str, on: date, note:
     return event
 
 
-def visit_tasks_cancel_scheduled(*, cadre: Cadre, reason: str) -> int:
-    """A cadre who died or moved out gets no more scheduled visits (birthday, holiday, 巡诊, plan services);
-    visits called for by an event stay open for the worker to close."""
-    scheduled = [TaskKind.BIRTHDAY, TaskKind.HOLIDAY, TaskKind.MEDICAL_ROUND, TaskKind.PLAN_SERVICE]
-    return VisitTask.objects.filter(cadre=cadre, kind__in=scheduled, status__in=PENDING).update(
-        status=TaskStatus.CANCELLED, cancel_reason=reason
-    )
-
-
 def _event_task_create(*, cadre: Cadre, event: CadreEvent) -> VisitTask:
     spec = EVENT_TASKS[event.kind]
     days = getattr(effective_rules(cadre.community).settings, spec.days_setting)
     due = event.date + timedelta(days=days)
     overdue = due < timezone.localdate()  # an event recorded late is already overdue
-    if spec.kind != TaskKind.CONDOLENCE:
+    if spec.kind != CONDOLENCE.code:
         return _event_task_insert(cadre=cadre, event=event, spec=spec, due=due, overdue=overdue)
     try:
         with transaction.atomic():  # a savepoint: visittask_one_condolence is the backstop of the lock

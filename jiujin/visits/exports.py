@@ -14,8 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from jiujin.lib.dates import format_cn_date
 from jiujin.lib.text import excel_safe
-
-from .models import VisitRecord
+from jiujin.tasks.models import VisitRecord
 
 # (header, column width)
 COLUMNS: list[tuple[str, int]] = [

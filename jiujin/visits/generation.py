@@ -1,5 +1,5 @@
 """Generating the five must-visits' scheduled tasks: birthdays (lunar-aware, 祝寿 at milestone ages) and
-holidays, set-based; overdue marking; and the insert for engines that compute their tasks in Python."""
+holidays, set-based (INSERT … SELECT into the tasks app's table); overdue marking is the tasks app's."""
 
 from __future__ import annotations
 
@@ -26,9 +26,11 @@ from jiujin.lib.calendar import (
     lunar_label,
     solar_birthday_occurrences,
 )
+from jiujin.tasks.models import TaskStatus, VisitTask
 
-from .models import TaskKind, TaskStatus, VisitSettings, VisitTask
+from .models import VisitSettings
 from .rules import audience_q, holiday_scopes, latest_birth, milestone_ages, scopes_q, settings_scopes
+from .task_kinds import BIRTHDAY, HOLIDAY
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +66,7 @@ def visit_tasks_generate(*, today: date, through: date | None = None) -> int:
                 )
                 rows = _task_rows(
                     cadres,
-                    kind=TaskKind.HOLIDAY,
+                    kind=HOLIDAY.code,
                     rule_key=f"holiday:{spec.code}",
                     occ=occ,
                     window_days=spec.window_days,
@@ -165,7 +167,7 @@ def _birthday_select(
     milestone = _any([ages.between(*run, due, calendar) for run in _runs(celebrated)])
     return _task_rows(
         _active().filter(cadres, birth_date__lt=due),
-        kind=TaskKind.BIRTHDAY,
+        kind=BIRTHDAY.code,
         rule_key="birthday",
         occ=Occurrence(due, lunar_label(due), year),
         window_days=settings.birthday_window_days,
@@ -306,29 +308,3 @@ def _insert_tasks(rows: QuerySet) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
-
-
-def visit_tasks_mark_overdue(*, today: date) -> int:
-    """Open tasks past their due date become overdue; they stay visitable."""
-    return VisitTask.objects.filter(status=TaskStatus.OPEN, due_date__lt=today).update(
-        status=TaskStatus.OVERDUE
-    )
-
-
-def visit_tasks_add(rows: list[VisitTask]) -> int:
-    """Insert the tasks whose (cadre, rule_key, occurrence) is not there yet; returns how many were new.
-
-    For the engines that compute their tasks in Python (巡诊 schedules, service plans)."""
-    if not rows:
-        return 0
-    existing = set(
-        VisitTask.objects.filter(
-            cadre_id__in={r.cadre_id for r in rows},  # the unique key's index leads with cadre
-            rule_key__in={r.rule_key for r in rows},
-            occurrence__in={r.occurrence for r in rows},
-        ).values_list("cadre_id", "rule_key", "occurrence")
-    )
-    new = [r for r in rows if (r.cadre_id, r.rule_key, r.occurrence) not in existing]
-    # ignore_conflicts: a concurrent run may have inserted the same key since the read above.
-    VisitTask.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    return len(new)

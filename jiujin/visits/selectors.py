@@ -1,4 +1,5 @@
-"""Read-side queries of the five must-visits: the worker's agenda, the month calendar and completion stats.
+"""Read-side queries of the five must-visits: a cadre's visits, completion stats, the ledger and the rules
+(the agenda, calendar and reminders are the tasks app's).
 
 Every query starts from `VisitTask.objects.for_user(user)` (or `Cadre.objects.for_user`), so scoping is the
 registry's. Sizes are constant in the number of rows: one query per list, one GROUP BY per table.
@@ -6,125 +7,27 @@ registry's. Sizes are constant in the number of rows: one query per list, one GR
 
 from __future__ import annotations
 
-import calendar as pycalendar
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 
 from jiujin.accounts.models import Role, User
 from jiujin.cadres.models import Cadre
 from jiujin.core.access import access_unit
-from jiujin.lib.calendar import HOLIDAY_NAMES, HOLIDAYS, holiday_occurrences, lunar_label
+from jiujin.core.registry import task_kinds
+from jiujin.lib.calendar import holiday_occurrences
 from jiujin.orgs.models import OrgUnit
+from jiujin.tasks.models import TaskStatus, VisitRecord, VisitTask
+from jiujin.tasks.selectors import overdue_q
 
-from .models import (
-    Audience,
-    Calendar,
-    Channel,
-    HolidayRule,
-    Notification,
-    TaskKind,
-    TaskStatus,
-    VisitRecord,
-    VisitSettings,
-    VisitTask,
-)
+from .models import Audience, Calendar, HolidayRule, VisitSettings
 from .rules import HolidaySpec, effective_rules, milestone_ages
 
-# The agenda shows what is owed soon; later tasks appear as the generator's window moves on.
-# A phone shows the earliest hundred; the ledger export and the stats pages cover the rest.
-AGENDA_LIMIT = 100
 OVERDUE_LIST_LIMIT = 200
 SUPERVISOR_ROLES = {Role.ADMIN, Role.CITY, Role.DISTRICT, Role.STREET}
-
-
-# ---------------------------------------------------------------- status
-
-
-def with_effective_status(qs: QuerySet[VisitTask], today: date) -> QuerySet[VisitTask]:
-    """Annotate `effective_status`: an open task past its due date is overdue even before the nightly
-    `visit_tasks_mark_overdue` has run, so pages, stats and API agree on the day itself."""
-    return qs.annotate(
-        effective_status=Case(
-            When(status=TaskStatus.OPEN, due_date__lt=today, then=Value(TaskStatus.OVERDUE)),
-            default="status",
-            output_field=CharField(),
-        )
-    )
-
-
-def overdue_q(today: date) -> Q:
-    return Q(status=TaskStatus.OVERDUE) | Q(status=TaskStatus.OPEN, due_date__lt=today)
-
-
-# ---------------------------------------------------------------- agenda
-
-
-@dataclass
-class Agenda:
-    overdue: list[VisitTask] = field(default_factory=list)
-    today: list[VisitTask] = field(default_factory=list)
-    this_week: list[VisitTask] = field(default_factory=list)
-    later: list[VisitTask] = field(default_factory=list)
-    truncated: bool = False  # more pending tasks than AGENDA_LIMIT
-
-    @property
-    def sections(self) -> list[tuple[str, str, list[VisitTask]]]:
-        return [
-            ("overdue", "已逾期", self.overdue),
-            ("today", "今天", self.today),
-            ("week", "本周", self.this_week),
-            ("later", "以后", self.later),
-        ]
-
-    @property
-    def total(self) -> int:
-        return len(self.overdue) + len(self.today) + len(self.this_week) + len(self.later)
-
-
-def agenda_queryset(user: User) -> QuerySet[VisitTask]:
-    """Pending tasks the user should do: assigned to them, and — for community workers — unassigned
-    tasks of cadres in their scope (a cadre without a responsible worker must not fall through)."""
-    mine = Q(assignee=user)
-    if user.role == Role.COMMUNITY:
-        mine |= Q(assignee__isnull=True)
-    return VisitTask.objects.for_user(user).pending().filter(mine)
-
-
-def agenda_for(user: User, *, today: date) -> Agenda:
-    """One query: the pending tasks in due order, split into overdue / today / this week / later."""
-    tasks = (
-        agenda_queryset(user)
-        .select_related("cadre__community")
-        .order_by("due_date", "-priority", "id")[:AGENDA_LIMIT]
-    )
-    week_end = today + timedelta(days=6 - today.weekday())  # Sunday ends the week
-    agenda = Agenda()
-    for task in tasks:
-        agenda_bucket(agenda, task, today=today, week_end=week_end).append(task)
-    agenda.truncated = agenda.total >= AGENDA_LIMIT
-    return agenda
-
-
-def agenda_bucket(agenda: Agenda, task: VisitTask, *, today: date, week_end: date) -> list[VisitTask]:
-    if task.due_date < today or task.status == TaskStatus.OVERDUE:
-        return agenda.overdue
-    if task.due_date == today:
-        return agenda.today
-    if task.due_date <= week_end:
-        return agenda.this_week
-    return agenda.later
-
-
-def task_for_user(user: User, pk: Any) -> VisitTask | None:
-    """A task the user may see, or None (the caller answers 404, exactly as for a missing task)."""
-    try:
-        return VisitTask.objects.for_user(user).select_related("cadre__community").get(pk=pk)
-    except (VisitTask.DoesNotExist, ValueError, TypeError):
-        return None
 
 
 def cadre_tasks(cadre: Any) -> QuerySet[VisitTask]:
@@ -133,63 +36,6 @@ def cadre_tasks(cadre: Any) -> QuerySet[VisitTask]:
 
 def cadre_records(cadre: Any) -> QuerySet[VisitRecord]:
     return VisitRecord.objects.filter(task__cadre=cadre).select_related("task", "recorded_by")
-
-
-# ---------------------------------------------------------------- month calendar
-
-
-@dataclass(frozen=True)
-class Day:
-    date: date
-    in_month: bool
-    lunar: str  # "十五", or the month name ("八月") on 初一
-    holidays: tuple[str, ...]
-    due: int
-
-
-def month_start(month: str | None, *, today: date) -> date:
-    """`YYYY-MM` → its first day; anything unreadable means this month."""
-    try:
-        year, mon = (int(part) for part in (month or "").split("-"))
-        return date(year, mon, 1)
-    except ValueError:
-        return today.replace(day=1)
-
-
-def lunar_day_text(d: date) -> str:
-    """The lunar day for a calendar cell: "十五", or the month name ("八月", "闰四月") on 初一."""
-    month, day = lunar_label(d).removeprefix("农历").rsplit("月", 1)
-    return f"{month}月" if day == "初一" else day
-
-
-def holidays_between(start: date, end: date) -> dict[date, list[str]]:
-    found: dict[date, list[str]] = {}
-    for code, (cal, month, day) in HOLIDAYS.items():
-        for occ in holiday_occurrences(cal, month, day, start, end):
-            found.setdefault(occ.due, []).append(HOLIDAY_NAMES[code])
-    return found
-
-
-def month_grid(user: User, first: date) -> list[list[Day]]:
-    """Weeks (Monday first) covering the month; one GROUP BY query for the per-day task counts."""
-    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
-    start = first - timedelta(days=first.weekday())
-    end = last + timedelta(days=6 - last.weekday())
-    counts = dict(
-        VisitTask.objects.for_user(user)
-        .exclude(status=TaskStatus.CANCELLED)
-        .filter(due_date__range=(start, end))
-        .order_by()
-        .values_list("due_date")
-        .annotate(n=Count("id"))
-    )
-    holidays = holidays_between(start, end)
-    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    cells = [
-        Day(d, d.month == first.month, lunar_day_text(d), tuple(holidays.get(d, ())), counts.get(d, 0))
-        for d in days
-    ]
-    return [cells[i : i + 7] for i in range(0, len(cells), 7)]
 
 
 # ---------------------------------------------------------------- supervisor stats
@@ -231,11 +77,15 @@ def _counts(qs: QuerySet[VisitTask], key: str, today: date) -> Iterable[dict[str
 
 
 def rates_by_kind(user: User, start: date, end: date, *, today: date) -> list[Rate]:
-    rows = {r["kind"]: r for r in _counts(period_tasks(user, start, end), "kind", today)}
+    rows: dict[str, dict[str, Any]] = {
+        str(r["kind"]): r for r in _counts(period_tasks(user, start, end), "kind", today)
+    }
+    labels = {kind.code: kind.label for kind in task_kinds()}  # every app's kinds, in their order
+    # A kind no app registers any more still counts, under its code.
+    order = [code for code in labels if code in rows] + sorted(rows.keys() - labels.keys())
     return [
-        Rate(kind.value, kind.label, row["total"], row["done"], row["overdue"])
-        for kind in TaskKind
-        if (row := rows.get(kind.value))
+        Rate(code, labels.get(code, code), rows[code]["total"], rows[code]["done"], rows[code]["overdue"])
+        for code in order
     ]
 
 
@@ -373,18 +223,3 @@ def rule_for_user(user: User, pk: int) -> HolidayRule | None:
         .select_related("org_unit")
         .first()
     )
-
-
-# ---------------------------------------------------------------- in-app reminders
-
-
-def in_app_notifications(user: User) -> QuerySet[Notification]:
-    return (
-        Notification.objects.filter(user=user, channel=Channel.IN_APP)
-        .only("subject", "body", "created_at", "read_at")
-        .order_by("-created_at", "-id")
-    )
-
-
-def unread_count(user: User) -> int:
-    return in_app_notifications(user).filter(read_at__isnull=True).count()

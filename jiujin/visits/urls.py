@@ -4,10 +4,6 @@ from . import views
 
 app_name = "visits"
 urlpatterns = [
-    path("", views.agenda, name="agenda"),
-    path("tasks/<int:pk>/", views.task_row, name="task"),
-    path("tasks/<int:pk>/record/", views.task_record, name="record"),
-    path("calendar/", views.month_calendar, name="calendar"),
     path("stats/", views.stats, name="stats"),
     path("ledger.xlsx", views.ledger_export, name="ledger"),
     path("cadres/<int:cadre_pk>/", views.cadre_visits, name="cadre"),
@@ -17,7 +13,4 @@ urlpatterns = [
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("rules/settings/", views.settings_edit, name="settings_edit"),
-    path("reminders/", views.reminders, name="reminders"),
-    path("reminders/read/", views.reminders_mark_read, name="reminders_read"),
-    path("reminders/badge/", views.reminders_badge, name="reminders_badge"),
 ]

@@ -1,22 +1,22 @@
-"""Pages of the five must-visits: the worker's agenda with one-tap recording, the lunar month calendar,
-supervisors' completion stats, events on a cadre, and the ledger export.
+"""Pages of the five must-visits: supervisors' completion stats, events on a cadre, the ledger export and
+the visit rules (the agenda, calendar and reminders are the tasks app's).
 
 Scoping goes only through `VisitTask.objects.for_user` / `get_cadre_for_user` (via selectors); writes only
-through the service modules (`events`, `records`, `reminders`, `rules_admin`). Out of scope is a 404,
+through the service modules (`events`, `rules_admin`). Out of scope is a 404,
 exactly like missing.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -27,138 +27,29 @@ from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record_batch
 from jiujin.cadres.selectors import get_cadre_for_user
 from jiujin.cadres.services import cadre_record_view
-from jiujin.core.access import PUBLIC, STAFF, access, access_unit, staff
+from jiujin.core.access import STAFF, access, access_unit, staff
 from jiujin.core.http import AuthedRequest
-from jiujin.lib.calendar import lunar_label
 from jiujin.orgs.models import OrgLevel, OrgUnit
 
 from . import selectors
 from .events import cadre_event_record
 from .exports import ledger_filename, write_ledger
-from .forms import (
-    GIFT_CHIPS,
-    CadreEventForm,
-    HolidayRuleForm,
-    PeriodForm,
-    VisitRecordForm,
-    VisitSettingsForm,
-)
-from .models import EventKind, HolidayRule, TaskStatus, VisitOutcome, VisitTask
-from .records import TaskAlreadyDone, TaskNotOpen, visit_task_complete
-from .reminders import notifications_mark_read
+from .forms import CadreEventForm, HolidayRuleForm, PeriodForm, VisitSettingsForm
+from .models import EventKind, HolidayRule
 from .rules import effective_rules
 from .rules_admin import holiday_rule_delete, holiday_rule_save, visit_settings_save
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALREADY_DONE = "该任务已由他人完成"
 
 
-def _task_or_404(user: User, pk: int) -> VisitTask:
-    task = selectors.task_for_user(user, pk)
-    if task is None:
-        raise Http404("没有找到该走访任务")
-    return task
+# ---------------------------------------------------------------- on the agenda (tasks app)
 
 
-# ---------------------------------------------------------------- agenda
-
-
-@access(STAFF)
-@login_required
-@require_GET
-def agenda(request: AuthedRequest) -> HttpResponse:
-    today = timezone.localdate()
-    context = {
-        "agenda": selectors.agenda_for(request.user, today=today),
-        "today": today,
-        "today_lunar": lunar_label(today),
-        "supervisor": selectors.is_supervisor(request.user),
-        "period": PeriodForm(None, today=today),
-    }
-    return render(request, "visits/agenda.html", context)
-
-
-@access(STAFF)
-@login_required
-@require_GET
-def task_row(request: AuthedRequest, pk: int) -> HttpResponse:
-    """One agenda row: what the form's 取消 button swaps back in."""
-    task = _task_or_404(request.user, pk)
-    return render(request, "visits/_task.html", {"task": task, "today": timezone.localdate()})
-
-
-@access(STAFF)
-@login_required
-@require_http_methods(["GET", "POST"])
-def task_record(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = _task_or_404(request.user, pk)
-    today = timezone.localdate()
-    if task.status not in (TaskStatus.OPEN, TaskStatus.OVERDUE):
-        return _task_gone(request, task, _closed_message(task))
-    form = VisitRecordForm(request.POST or None, user=request.user, today=today)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = visit_task_complete(actor=actor_from_request(request), task=task, **form.cleaned_data)
-        except (TaskAlreadyDone, TaskNotOpen) as exc:
-            # The other phone won the race; one record exists, and this one is not written.
-            return _task_gone(request, task, str(exc) or ALREADY_DONE)
-        return _recorded(request, task, nobody_home=record.outcome == VisitOutcome.NOBODY_HOME)
-    context = {"task": task, "form": form, "today": today, "gift_chips": GIFT_CHIPS}
-    template = "visits/_record_form.html" if request.htmx else "visits/record.html"
-    return render(request, template, context)
-
-
-def _closed_message(task: VisitTask) -> str:
-    if task.status == TaskStatus.CANCELLED:
-        return f"该任务已取消：{task.cancel_reason}" if task.cancel_reason else "该任务已取消"
-    return ALREADY_DONE
-
-
-def _recorded(request: AuthedRequest, task: VisitTask, *, nobody_home: bool) -> HttpResponse:
-    if nobody_home:
-        text = f"已记录空访：{task.cadre.name}，任务保留，请再次走访"
-    else:
-        text = f"已记录走访：{task.cadre.name} · {task.title}"
-    if not request.htmx:
-        messages.success(request, text)
-        return redirect("visits:agenda")
-    if nobody_home:
-        # The task stays on the agenda: swap its row back in, with the note.
-        return render(
-            request, "visits/_task.html", {"task": task, "today": timezone.localdate(), "note": text}
-        )
-    return render(request, "visits/_notice.html", {"text": text, "kind": "ok"})
-
-
-def _task_gone(request: AuthedRequest, task: VisitTask, text: str) -> HttpResponse:
-    if not request.htmx:
-        messages.warning(request, f"{task.cadre.name} · {task.title}：{text}")
-        return redirect("visits:agenda")
-    return render(request, "visits/_notice.html", {"text": f"{task.cadre.name} · {task.title}：{text}"})
-
-
-# ---------------------------------------------------------------- calendar
-
-
-@access(STAFF)
-@login_required
-@require_GET
-def month_calendar(request: AuthedRequest) -> HttpResponse:
-    first = selectors.month_start(request.GET.get("month"), today=timezone.localdate())
-    if not 1900 <= first.year <= 2100:
-        # Like an unreadable month: 0001-01 or 9999-12 would have no previous/next month (OverflowError).
-        first = timezone.localdate().replace(day=1)
-    previous = (first - timedelta(days=1)).replace(day=1)
-    following = (first + timedelta(days=31)).replace(day=1)
-    context = {
-        "first": first,
-        "weeks": selectors.month_grid(request.user, first),
-        "previous": previous,
-        "following": following,
-        "today": timezone.localdate(),
-        "weekdays": "一二三四五六日",
-    }
-    return render(request, "visits/calendar.html", context)
+def agenda_ledger_panel(request: AuthedRequest) -> str:
+    """The agenda's 导出走访台账 form (registered in apps.py for those who may export)."""
+    return render_to_string(
+        "visits/_agenda_ledger.html", {"period": PeriodForm(None, today=timezone.localdate())}, request
+    )
 
 
 # ---------------------------------------------------------------- supervisors
@@ -391,41 +282,3 @@ def settings_edit(request: AuthedRequest) -> HttpResponse:
         messages.success(request, "已保存生日和事件走访设置")
         return redirect(_rules_url(unit))
     return render(request, "visits/settings_form.html", {"unit": unit, "form": form})
-
-
-# ---------------------------------------------------------------- in-app reminders
-
-REMINDERS_PAGE_SIZE = 30
-
-
-@access(STAFF)
-@login_required
-@require_GET
-def reminders(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(selectors.in_app_notifications(request.user), REMINDERS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "visits/reminders.html", {"page": page, "items": list(page.object_list)})
-
-
-@access(STAFF)
-@login_required
-@require_POST
-def reminders_mark_read(request: AuthedRequest) -> HttpResponse:
-    count = notifications_mark_read(user=request.user)
-    messages.success(request, f"已将 {count} 条提醒标为已读" if count else "没有未读提醒")
-    return redirect("visits:reminders")
-
-
-@access(PUBLIC)
-@require_GET
-def reminders_badge(request: HttpRequest) -> HttpResponse:
-    """The nav's unread count, fetched by htmx after the page loads so no page pays for it.
-
-    Not behind login_required: a redirect would swap the login page into the nav; nothing is shown instead.
-    """
-    user = request.user
-    if not user.is_authenticated:
-        return HttpResponse("")
-    count = selectors.unread_count(user)
-    return render(request, "visits/_reminders_badge.html", {"count": count})

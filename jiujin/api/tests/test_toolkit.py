@@ -95,7 +95,7 @@ def test_it_builds_the_toolkit_on_the_ground_floor_only() -> None:
 
 
 @pytest.mark.parametrize(
-    "app", ["cadres", "directory", "health", "plans", "servicerequests", "visits", "volunteers"]
+    "app", ["cadres", "directory", "health", "plans", "servicerequests", "tasks", "visits", "volunteers"]
 )
 def test_it_builds_every_app_router_on_the_toolkit(app: str) -> None:
     assert "jiujin.core.api" in set(_imports(ROOT / app / "api.py"))

@@ -83,8 +83,8 @@ def world(tree: Any, cast: Any, cadre_a: Any) -> dict[str, Any]:
         # The `pk` of each route, by URL name.
         "pks": {
             "cadres": cadre_a.pk,
-            "visits:task": task.pk,
-            "visits:record": task.pk,
+            "tasks:task": task.pk,
+            "tasks:record": task.pk,
             "visits:rule_edit": rule.pk,
             "visits:rule_delete": rule.pk,
             "volunteers": volunteer.pk,
@@ -145,7 +145,7 @@ def _written_rows() -> tuple[int, ...]:
     from jiujin.cadres.models import Cadre
     from jiujin.health.models import CheckUp
     from jiujin.servicerequests.models import ServiceRequest
-    from jiujin.visits.models import VisitRecord, VisitTask
+    from jiujin.tasks.models import VisitRecord, VisitTask
 
     latest = Cadre.objects.aggregate(m=Max("updated_at"))["m"]
     return (

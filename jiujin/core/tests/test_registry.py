@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from jiujin.core import registry
-from jiujin.core.registry import CadreAction, CadrePanel, DailyJob, MenuEntry
+from jiujin.core.registry import AgendaPanel, CadreAction, CadrePanel, DailyJob, MenuEntry, TaskKind
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def fake_app(monkeypatch: Any) -> list[str]:
     """What a new app's AppConfig.ready() would register; the registries are restored afterwards."""
-    for name in ("_menu", "_actions", "_panels", "_jobs"):
+    for name in ("_menu", "_actions", "_panels", "_jobs", "_task_kinds", "_agenda_links", "_agenda_panels"):
         monkeypatch.setattr(registry, name, dict(getattr(registry, name)))
     ran: list[str] = []
     registry.menu_register(MenuEntry("学习活动", "directory:index", order=65, capability="view_health"))
@@ -33,6 +33,10 @@ def fake_app(monkeypatch: Any) -> list[str]:
     )
     registry.daily_job_register(
         DailyJob("learning", lambda today, through: ran.append(str(today)) or "活动提醒 0 条", order=40)
+    )
+    registry.task_kind_register(TaskKind("survey_follow", "问卷回访", order=95, scheduled=True))
+    registry.agenda_panel_register(
+        AgendaPanel("learning", lambda request: format_html("<section>本周活动 {}</section>", 2), order=60)
     )
     return ran
 
@@ -69,3 +73,40 @@ def test_it_keeps_the_menu_of_each_role() -> None:
         *("老干部名册", "我的走访", "走访规则", "志愿者与一助一", "派单看板", "健康活动", "服务名录"),
         *("我的工单", "导入花名册", "审计日志", "API令牌"),
     ]
+
+
+def test_it_takes_a_new_apps_task_kind_without_a_migration(
+    fake_app: Any, client_for: Any, cast: Any, cadre_a: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from jiujin.cadres.models import CadreStatus
+    from jiujin.cadres.services import cadre_change_status
+    from jiujin.tasks.models import TaskStatus, VisitTask, validate_task_kind
+    from jiujin.visits.tests.helpers import TODAY, make_task
+
+    validate_task_kind("survey_follow")
+    with pytest.raises(ValidationError):
+        validate_task_kind("no_such_kind")
+    task = make_task(cadre_a, TODAY, kind="survey_follow", title="问卷回访")
+    assert task.kind_label == "问卷回访"
+    html = client_for(cast.community_a).get(reverse("tasks:agenda")).content.decode()
+    assert f'id="task-{task.pk}"' in html and "<section>本周活动 2</section>" in html
+    stats = client_for(cast.street).get(reverse("visits:stats"), {"from": "2026-09-01", "to": "2026-09-30"})
+    assert "问卷回访" in stats.content.decode()
+    # A scheduled kind stops when the cadre's file is closed, whichever app registered it.
+    from jiujin.audit.services import Actor
+
+    cadre_change_status(
+        actor=Actor(user=cast.community_a),
+        cadre=cadre_a,
+        status=CadreStatus.MOVED_OUT,
+        on=TODAY,
+        reason="迁出",
+    )
+    assert VisitTask.objects.get(pk=task.pk).status == TaskStatus.CANCELLED
+
+
+def test_it_refuses_a_kind_code_the_task_table_cannot_hold() -> None:
+    with pytest.raises(ValueError):
+        TaskKind("a_kind_code_longer_than_16", "太长", order=1)

@@ -17,7 +17,9 @@ from jiujin.health.models import (
     HospitalStay,
     MedicalRoundSchedule,
 )
-from jiujin.visits.models import CadreEvent, TaskKind, VisitTask
+from jiujin.tasks.models import VisitTask
+from jiujin.visits.models import CadreEvent
+from jiujin.visits.task_kinds import HOSPITAL
 
 from .conftest import TODAY
 
@@ -171,7 +173,7 @@ def test_a_hospital_stay_creates_the_event_and_a_visit_due_in_3_days(
     task = VisitTask.objects.get()
     assert (body["event"], body["visit_tasks"]) == (event.pk, [task.pk])
     assert (event.kind, event.note) == ("hospitalised", "黄冈市中心医院 呼吸科")
-    assert (task.kind, task.due_date, task.event) == (TaskKind.HOSPITAL, TODAY + timedelta(days=2), event)
+    assert (task.kind, task.due_date, task.event) == (HOSPITAL.code, TODAY + timedelta(days=2), event)
     assert HospitalStay.objects.get().event == event
 
 

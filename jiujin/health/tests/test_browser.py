@@ -11,7 +11,8 @@ import time_machine
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.conftest import PASSWORD, fits_phone
 from jiujin.health.models import CheckUp, HealthCampaign, HospitalStay
-from jiujin.visits.models import TaskKind, VisitTask
+from jiujin.tasks.models import VisitTask
+from jiujin.visits.task_kinds import HOSPITAL
 
 from .conftest import NOW
 
@@ -65,7 +66,7 @@ def test_it_adds_a_checkup_and_a_stay_from_a_phone(
     stays.locator(".msg-success").wait_for()
     assert "已生成住院探视任务" in stays.inner_text()
     assert HospitalStay.objects.get().event is not None
-    assert VisitTask.objects.filter(kind=TaskKind.HOSPITAL).count() == 1
+    assert VisitTask.objects.filter(kind=HOSPITAL.code).count() == 1
     assert fits_phone(phone)
     assert phone.problems == []
 

@@ -10,7 +10,9 @@ import pytest
 from jiujin.audit.models import AuditEvent
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.health.models import CheckUp, Condition, HealthProfile, HospitalStay, Medication
-from jiujin.visits.models import CadreEvent, TaskKind, VisitTask
+from jiujin.tasks.models import VisitTask
+from jiujin.visits.models import CadreEvent
+from jiujin.visits.task_kinds import HOSPITAL
 
 from .conftest import HTMX, TODAY
 
@@ -230,7 +232,7 @@ def test_it_records_a_stay_with_the_hospital_event_and_a_visit_due_in_3_days(
     assert stay.event == event and (event.kind, event.date) == ("hospitalised", TODAY)
     assert "冠心病" not in event.note  # events show on visit pages, which need no view_health
     task = VisitTask.objects.get(event=event)
-    assert task.kind == TaskKind.HOSPITAL and task.due_date == TODAY + timedelta(days=3)
+    assert task.kind == HOSPITAL.code and task.due_date == TODAY + timedelta(days=3)
     assert task.assignee == cast.community_a
     agenda = client.get("/visits/").content.decode()
     assert f'id="task-{task.pk}"' in agenda

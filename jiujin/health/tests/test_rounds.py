@@ -14,7 +14,8 @@ from jiujin.cadres.models import CadreStatus
 from jiujin.cadres.services import cadre_change_status
 from jiujin.health.models import MedicalRoundSchedule, RoundUnit
 from jiujin.health.services import medical_rounds_generate
-from jiujin.visits.models import TaskKind, TaskStatus, VisitRecord, VisitTask
+from jiujin.health.task_kinds import MEDICAL_ROUND
+from jiujin.tasks.models import TaskStatus, VisitRecord, VisitTask
 
 from .conftest import HTMX, TODAY
 
@@ -28,7 +29,7 @@ def schedule(cadre: Any, **fields: Any) -> MedicalRoundSchedule:
 
 def due_dates(**filters: Any) -> list[date]:
     return list(
-        VisitTask.objects.filter(kind=TaskKind.MEDICAL_ROUND, **filters).values_list("due_date", flat=True)
+        VisitTask.objects.filter(kind=MEDICAL_ROUND.code, **filters).values_list("due_date", flat=True)
     )
 
 

@@ -10,7 +10,8 @@ import pytest
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.plans.models import PlanService, ServicePlan
 from jiujin.plans.services import plan_create
-from jiujin.visits.models import TaskKind, VisitTask
+from jiujin.plans.task_kinds import PLAN_SERVICE
+from jiujin.tasks.models import VisitTask
 from jiujin.volunteers.models import Volunteer
 
 from .conftest import TODAY, actor
@@ -49,7 +50,7 @@ def test_it_creates_a_plan_from_the_phone_form(cadre_a: Any, cast: Any, client_f
     assert response.status_code == 302
     plan = ServicePlan.objects.get(cadre=cadre_a)
     assert plan.need_tags == ["助餐", "陪聊"] and plan.items.get().what == "上门理发"
-    assert VisitTask.objects.filter(cadre=cadre_a, kind=TaskKind.PLAN_SERVICE, due_date=TODAY).exists()
+    assert VisitTask.objects.filter(cadre=cadre_a, kind=PLAN_SERVICE.code, due_date=TODAY).exists()
     page = client.get(f"/plans/cadres/{cadre_a.pk}/").content.decode()
     assert "上门理发" in page and "每月" in page
     assert AuditEvent.objects.filter(

@@ -17,7 +17,8 @@ from jiujin.plans.services import (
     plan_tasks_generate,
     plan_update,
 )
-from jiujin.visits.models import TaskKind, TaskStatus, VisitTask
+from jiujin.plans.task_kinds import PLAN_SERVICE
+from jiujin.tasks.models import TaskStatus, VisitTask
 from jiujin.volunteers.models import Volunteer
 
 from .conftest import NOW, TODAY, actor
@@ -57,7 +58,7 @@ def make_plan(cadre: Any, user: Any, **fields: Any) -> Any:
 
 
 def plan_tasks(cadre: Any) -> Any:
-    return VisitTask.objects.filter(cadre=cadre, kind=TaskKind.PLAN_SERVICE).order_by("due_date", "id")
+    return VisitTask.objects.filter(cadre=cadre, kind=PLAN_SERVICE.code).order_by("due_date", "id")
 
 
 def test_it_puts_the_plans_services_on_the_workers_agenda_idempotently(

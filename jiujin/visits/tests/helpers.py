@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.lib.calendar import lunar_label
-from jiujin.visits.models import TaskKind, TaskStatus, VisitRecord, VisitTask
+from jiujin.tasks.models import TaskStatus, VisitRecord, VisitTask
+from jiujin.visits.task_kinds import HOLIDAY
 
 TODAY = date(2026, 9, 23)  # a Wednesday, two days before 中秋 (2026-09-25 is 农历八月十五)
 NOW = datetime(2026, 9, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -19,7 +20,7 @@ _seq = count(1)
 def make_task(cadre: Any, due: date, **fields: Any) -> VisitTask:
     n = next(_seq)
     values = {
-        "kind": TaskKind.HOLIDAY,
+        "kind": HOLIDAY.code,
         "rule_key": f"test:{n}",
         "occurrence": str(due.year),
         "title": "中秋慰问",

@@ -11,7 +11,9 @@ from django.test import Client
 
 from jiujin.accounts.models import ApiToken
 from jiujin.cadres.models import CadreStatus
-from jiujin.visits.models import CadreEvent, TaskKind, TaskStatus, VisitRecord, VisitTask
+from jiujin.tasks.models import TaskStatus, VisitRecord, VisitTask
+from jiujin.visits.models import CadreEvent
+from jiujin.visits.task_kinds import BIRTHDAY, CONDOLENCE, HOSPITAL
 
 from .helpers import NOW, TODAY, make_cadres, make_task
 
@@ -69,9 +71,9 @@ def test_it_lists_visible_tasks_with_lunar_labels(cadre_a: Any, cast: Any, api_a
 
 def test_it_filters_by_cadre_period_status_and_kind(cadre_a: Any, tree: Any, cast: Any, api_as: Any) -> None:
     [other] = make_cadres(1, tree.community_a, cast.community_a)
-    late = make_task(cadre_a, TODAY - timedelta(days=2), kind=TaskKind.HOSPITAL)  # open past due: overdue
+    late = make_task(cadre_a, TODAY - timedelta(days=2), kind=HOSPITAL.code)  # open past due: overdue
     done = make_task(cadre_a, TODAY, status=TaskStatus.DONE)
-    soon = make_task(cadre_a, TODAY + timedelta(days=5), kind=TaskKind.BIRTHDAY)
+    soon = make_task(cadre_a, TODAY + timedelta(days=5), kind=BIRTHDAY.code)
     make_task(other, TODAY)
     api = api_as(cast.street)
 
@@ -126,7 +128,7 @@ def test_it_records_an_event_and_returns_its_tasks(cadre_a: Any, cast: Any, api_
     )
     assert response.status_code == 201
     body = response.json()
-    task = VisitTask.objects.get(cadre=cadre_a, kind=TaskKind.HOSPITAL)
+    task = VisitTask.objects.get(cadre=cadre_a, kind=HOSPITAL.code)
     assert body == {
         "id": CadreEvent.objects.get().pk,
         "cadre": cadre_a.pk,
@@ -145,7 +147,7 @@ def test_it_records_a_death_without_asking_twice(cadre_a: Any, cast: Any, api_as
     cadre_a.refresh_from_db()
     assert cadre_a.status == CadreStatus.DECEASED
     [task_id] = response.json()["tasks"]
-    assert VisitTask.objects.get(pk=task_id).kind == TaskKind.CONDOLENCE
+    assert VisitTask.objects.get(pk=task_id).kind == CONDOLENCE.code
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 
 from jiujin.conftest import PASSWORD
-from jiujin.visits.models import TaskKind, TaskStatus
+from jiujin.tasks.models import TaskStatus
+from jiujin.visits.task_kinds import HOSPITAL
 
 from .helpers import NOW, TODAY, make_task
 
@@ -22,7 +23,7 @@ def test_it_records_an_overdue_visit_from_a_phone(
     with time_machine.travel(NOW, tick=True):
         later = make_task(cadre_a, TODAY + timedelta(days=3), title="中秋慰问")
         overdue = make_task(
-            cadre_a, TODAY - timedelta(days=2), title="住院探视", kind=TaskKind.HOSPITAL, priority=3
+            cadre_a, TODAY - timedelta(days=2), title="住院探视", kind=HOSPITAL.code, priority=3
         )
 
         phone.goto(f"{live_server.url}/accounts/login/?next=/visits/")

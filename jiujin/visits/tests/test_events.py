@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.audit.services import Actor
 from jiujin.cadres.models import CadreStatus
+from jiujin.tasks.models import TaskStatus, VisitTask
 from jiujin.visits.events import cadre_event_record
 from jiujin.visits.generation import visit_tasks_generate
-from jiujin.visits.models import EventKind, TaskKind, TaskStatus, VisitSettings, VisitTask
+from jiujin.visits.models import EventKind, VisitSettings
+from jiujin.visits.task_kinds import BIRTHDAY, CONDOLENCE, FAMILY_EVENT, HOLIDAY, HOSPITAL, SPECIAL
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +34,9 @@ def actor(cast: Any) -> Actor:
 @pytest.mark.parametrize(
     ("kind", "task_kind", "title", "days", "priority"),
     [
-        (EventKind.HOSPITALISED, TaskKind.HOSPITAL, "住院探视", 3, 3),
-        (EventKind.FAMILY_EVENT, TaskKind.FAMILY_EVENT, "重大家事看望", 3, 3),
-        (EventKind.SPECIAL, TaskKind.SPECIAL, "特殊情况走访", 2, 2),
+        (EventKind.HOSPITALISED, HOSPITAL.code, "住院探视", 3, 3),
+        (EventKind.FAMILY_EVENT, FAMILY_EVENT.code, "重大家事看望", 3, 3),
+        (EventKind.SPECIAL, SPECIAL.code, "特殊情况走访", 2, 2),
     ],
 )
 def test_it_creates_the_visit_an_event_calls_for(
@@ -71,7 +73,7 @@ def test_it_makes_a_late_recorded_event_overdue_at_once(actor: Any, cadre_a: Any
 def test_it_keeps_one_task_per_event(actor: Any, cadre_a: Any) -> None:
     for _ in range(2):
         cadre_event_record(actor=actor, cadre=cadre_a, kind=EventKind.HOSPITALISED, on=date(2026, 1, 12))
-    assert VisitTask.objects.filter(cadre=cadre_a, kind=TaskKind.HOSPITAL).count() == 2
+    assert VisitTask.objects.filter(cadre=cadre_a, kind=HOSPITAL.code).count() == 2
 
 
 def test_it_handles_a_death(actor: Any, cadre_a: Any) -> None:
@@ -81,7 +83,7 @@ def test_it_handles_a_death(actor: Any, cadre_a: Any) -> None:
     hospital = cadre_event_record(
         actor=actor, cadre=cadre_a, kind=EventKind.HOSPITALISED, on=date(2026, 1, 5)
     )
-    pending = VisitTask.objects.filter(cadre=cadre_a, kind__in=[TaskKind.BIRTHDAY, TaskKind.HOLIDAY])
+    pending = VisitTask.objects.filter(cadre=cadre_a, kind__in=[BIRTHDAY.code, HOLIDAY.code])
     assert pending.count() >= 2  # birthday on 1月20日 and 春节
 
     event = cadre_event_record(
@@ -98,7 +100,7 @@ def test_it_handles_a_death(actor: Any, cadre_a: Any) -> None:
     assert set(pending.values_list("status", "cancel_reason")) == {(TaskStatus.CANCELLED, "老干部已去世")}
     condolence = VisitTask.objects.get(event=event)
     assert (condolence.kind, condolence.title, condolence.due_date) == (
-        TaskKind.CONDOLENCE,
+        CONDOLENCE.code,
         "吊唁慰问家属",
         date(2026, 1, 15),
     )
@@ -120,11 +122,12 @@ def test_it_refuses_events_for_cadres_no_longer_on_the_register(actor: Any, cadr
 def test_it_cancels_scheduled_visits_when_a_cadre_moves_out(cast, cadre_a):
     from jiujin.audit.services import Actor
     from jiujin.cadres.services import cadre_change_status
-    from jiujin.visits.models import TaskKind, TaskStatus, VisitTask
+    from jiujin.tasks.models import TaskStatus, VisitTask
+    from jiujin.visits.task_kinds import BIRTHDAY, HOSPITAL
 
     birthday = VisitTask.objects.create(
         cadre=cadre_a,
-        kind=TaskKind.BIRTHDAY,
+        kind=BIRTHDAY.code,
         rule_key="birthday",
         occurrence="2026",
         title="生日祝福",
@@ -133,7 +136,7 @@ def test_it_cancels_scheduled_visits_when_a_cadre_moves_out(cast, cadre_a):
     )
     hospital = VisitTask.objects.create(
         cadre=cadre_a,
-        kind=TaskKind.HOSPITAL,
+        kind=HOSPITAL.code,
         rule_key="event:1",
         occurrence="1",
         title="住院探视",

@@ -12,8 +12,8 @@ import time_machine
 from openpyxl import load_workbook
 
 from jiujin.audit.models import AuditEvent
+from jiujin.tasks.models import TaskStatus
 from jiujin.visits.exports import COLUMNS
-from jiujin.visits.models import TaskStatus
 
 from .helpers import NOW, TODAY, make_cadres, make_record, make_task
 

@@ -11,7 +11,9 @@ import time_machine
 
 from jiujin.audit.models import AuditEvent
 from jiujin.cadres.models import CadreStatus
-from jiujin.visits.models import CadreEvent, TaskKind, TaskStatus, VisitRecord, VisitTask
+from jiujin.tasks.models import TaskStatus, VisitRecord, VisitTask
+from jiujin.visits.models import CadreEvent
+from jiujin.visits.task_kinds import BIRTHDAY, CONDOLENCE, HOSPITAL
 
 from .helpers import NOW, TODAY, make_cadres, make_record, make_task
 
@@ -44,10 +46,8 @@ def record_data(**overrides: Any) -> dict[str, Any]:
 def test_it_lists_overdue_first_then_today_week_and_later(cadre_a: Any, cast: Any, client_for: Any) -> None:
     later = make_task(cadre_a, TODAY + timedelta(days=20), title="重阳慰问")
     week = make_task(cadre_a, TODAY + timedelta(days=2), title="中秋慰问")
-    today = make_task(cadre_a, TODAY, title="住院探视", kind=TaskKind.HOSPITAL)
-    overdue = make_task(
-        cadre_a, TODAY - timedelta(days=3), title="八十寿辰", kind=TaskKind.BIRTHDAY, priority=3
-    )
+    today = make_task(cadre_a, TODAY, title="住院探视", kind=HOSPITAL.code)
+    overdue = make_task(cadre_a, TODAY - timedelta(days=3), title="八十寿辰", kind=BIRTHDAY.code, priority=3)
     page = client_for(cast.community_a).get("/visits/").content.decode()
     positions = [page.index(f'id="task-{t.pk}"') for t in (overdue, today, week, later)]
     assert positions == sorted(positions)
@@ -174,7 +174,7 @@ def test_it_reports_the_race_lost_inside_the_service(
     cadre_a: Any, cast: Any, client_for: Any, monkeypatch: Any
 ) -> None:
     # Both phones loaded the task while open; the service decides, and the page says so kindly.
-    from jiujin.visits import records, views
+    from jiujin.tasks import records, views
 
     task = make_task(cadre_a, TODAY)
 
@@ -250,7 +250,7 @@ def september(tree: Any, cast: Any, cadre_a: Any) -> dict[str, Any]:
     [cadre_z] = make_cadres(1, tree.community_z, cast.community_z)
     due = TODAY.replace(day=10)
     tasks = {
-        "a_done": make_task(cadre_a, due, kind=TaskKind.BIRTHDAY, status=TaskStatus.DONE),
+        "a_done": make_task(cadre_a, due, kind=BIRTHDAY.code, status=TaskStatus.DONE),
         "a_done2": make_task(cadre_a, due, status=TaskStatus.DONE),
         "a_late": make_task(cadre_a, due, status=TaskStatus.OPEN),  # open past due counts as overdue
         "a_open": make_task(cadre_a, TODAY + timedelta(days=3)),
@@ -331,7 +331,7 @@ def test_it_records_a_hospitalisation_and_creates_a_task(cadre_a: Any, cast: Any
         "市中心医院心内科",
         cast.community_a,
     )
-    task = VisitTask.objects.get(cadre=cadre_a, kind=TaskKind.HOSPITAL)
+    task = VisitTask.objects.get(cadre=cadre_a, kind=HOSPITAL.code)
     assert task.event == event
     assert "已登记住院" in response.content.decode()
 
@@ -339,7 +339,7 @@ def test_it_records_a_hospitalisation_and_creates_a_task(cadre_a: Any, cast: Any
 def test_it_asks_to_confirm_a_death_before_recording_it(cadre_a: Any, cast: Any, client_for: Any) -> None:
     client = client_for(cast.community_a)
     url = f"/visits/cadres/{cadre_a.pk}/events/new/"
-    birthday = make_task(cadre_a, TODAY + timedelta(days=10), kind=TaskKind.BIRTHDAY)
+    birthday = make_task(cadre_a, TODAY + timedelta(days=10), kind=BIRTHDAY.code)
     unconfirmed = client.post(url, {"kind": "death", "date": "2026-09-22"})
     assert unconfirmed.status_code == 200 and "登记去世前请勾选确认" in unconfirmed.content.decode()
     assert not CadreEvent.objects.exists()
@@ -348,7 +348,7 @@ def test_it_asks_to_confirm_a_death_before_recording_it(cadre_a: Any, cast: Any,
     birthday.refresh_from_db()
     assert cadre_a.status == CadreStatus.DECEASED
     assert birthday.status == TaskStatus.CANCELLED and birthday.cancel_reason
-    assert VisitTask.objects.filter(cadre=cadre_a, kind=TaskKind.CONDOLENCE, status=TaskStatus.OPEN).exists()
+    assert VisitTask.objects.filter(cadre=cadre_a, kind=CONDOLENCE.code, status=TaskStatus.OPEN).exists()
 
 
 def test_it_validates_the_event_form(cadre_a: Any, cast: Any, client_for: Any) -> None:
@@ -405,7 +405,7 @@ def test_it_renders_a_cadres_visits_in_constant_queries(
 
 
 def test_it_says_when_the_agenda_shows_only_the_earliest_tasks(client_for, cast, cadre_a, monkeypatch):
-    from jiujin.visits import selectors
+    from jiujin.tasks import selectors
 
     monkeypatch.setattr(selectors, "AGENDA_LIMIT", 2)
     for days in (1, 2, 3):

@@ -14,8 +14,10 @@ from django.test import Client
 from jiujin.accounts.models import ApiToken
 from jiujin.audit.services import Actor
 from jiujin.cadres.models import Cadre, CadreStatus
+from jiujin.tasks.models import TaskStatus, VisitTask
 from jiujin.visits.events import DECEASED_NO_EVENTS, cadre_event_record
-from jiujin.visits.models import CadreEvent, EventKind, TaskKind, TaskStatus, VisitTask
+from jiujin.visits.models import CadreEvent, EventKind
+from jiujin.visits.task_kinds import CONDOLENCE
 from jiujin.visits.tests.helpers import make_task
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,7 @@ DIED = date(2026, 1, 10)
 
 
 def condolences(cadre: Any) -> int:
-    return VisitTask.objects.filter(cadre=cadre, kind=TaskKind.CONDOLENCE).count()
+    return VisitTask.objects.filter(cadre=cadre, kind=CONDOLENCE.code).count()
 
 
 def test_it_makes_one_condolence_when_death_is_recorded_twice(cast: Any, cadre_a: Any) -> None:
@@ -52,12 +54,12 @@ def test_it_rereads_the_cadre_so_a_stale_copy_cannot_record_a_second_death(cast:
 
 
 def test_the_table_holds_one_live_condolence_per_cadre(cadre_a: Any) -> None:
-    make_task(cadre_a, DIED, kind=TaskKind.CONDOLENCE, rule_key="condolence", occurrence="event-1")
+    make_task(cadre_a, DIED, kind=CONDOLENCE.code, rule_key="condolence", occurrence="event-1")
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_task(cadre_a, DIED, kind=TaskKind.CONDOLENCE, rule_key="condolence", occurrence="event-2")
+        make_task(cadre_a, DIED, kind=CONDOLENCE.code, rule_key="condolence", occurrence="event-2")
     # A cancelled one does not count: the cadre's 吊唁 can be made again after a wrong cancellation.
     VisitTask.objects.filter(cadre=cadre_a).update(status=TaskStatus.CANCELLED)
-    make_task(cadre_a, DIED, kind=TaskKind.CONDOLENCE, rule_key="condolence", occurrence="event-3")
+    make_task(cadre_a, DIED, kind=CONDOLENCE.code, rule_key="condolence", occurrence="event-3")
 
 
 def test_the_event_page_says_the_cadre_has_died(cast: Any, cadre_a: Any, client_for: Any) -> None:

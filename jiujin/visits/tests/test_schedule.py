@@ -17,9 +17,12 @@ from jiujin.cadres.models import (
     Rank,
 )
 from jiujin.cadres.tests.factories import CadreFactory
-from jiujin.visits.generation import visit_tasks_generate, visit_tasks_mark_overdue
-from jiujin.visits.models import Audience, HolidayRule, TaskKind, TaskStatus, VisitSettings, VisitTask
+from jiujin.tasks.models import TaskStatus, VisitTask
+from jiujin.tasks.services import tasks_mark_overdue
+from jiujin.visits.generation import visit_tasks_generate
+from jiujin.visits.models import Audience, HolidayRule, VisitSettings
 from jiujin.visits.rules import DEFAULT_HOLIDAYS, effective_rules, visit_rules_seed_defaults
+from jiujin.visits.task_kinds import BIRTHDAY, HOLIDAY
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +47,12 @@ def lunar(month: int, day: int, leap: bool = False) -> dict[str, Any]:
 
 
 def birthdays(cadre: Any) -> list[tuple[date, str, str]]:
-    tasks = VisitTask.objects.filter(cadre=cadre, kind=TaskKind.BIRTHDAY).order_by("due_date")
+    tasks = VisitTask.objects.filter(cadre=cadre, kind=BIRTHDAY.code).order_by("due_date")
     return [(t.due_date, t.occurrence, t.lunar_label) for t in tasks]
 
 
 def holidays(cadre: Any) -> dict[str, VisitTask]:
-    return {t.rule_key: t for t in VisitTask.objects.filter(cadre=cadre, kind=TaskKind.HOLIDAY)}
+    return {t.rule_key: t for t in VisitTask.objects.filter(cadre=cadre, kind=HOLIDAY.code)}
 
 
 def add_rule(unit: Any, code: str, **fields: Any) -> HolidayRule:
@@ -189,7 +192,7 @@ def test_it_filters_holiday_visits_by_audience(
 def test_it_generates_a_solar_birthday_with_its_window_and_lunar_label(cast: Any, make: Any) -> None:
     cadre = make(birth_date=date(1941, 10, 6))
     visit_tasks_generate(today=date(2025, 9, 20))
-    task = VisitTask.objects.get(cadre=cadre, kind=TaskKind.BIRTHDAY)
+    task = VisitTask.objects.get(cadre=cadre, kind=BIRTHDAY.code)
     assert (task.due_date, task.window_start, task.lunar_label) == (
         date(2025, 10, 6),
         date(2025, 9, 29),
@@ -245,7 +248,7 @@ def test_it_puts_a_lamonth_day_30_birthday_on_day_29_across_the_solar_new_year(m
 def test_it_keeps_a_feb_29_birthday_on_feb_28_in_common_years(make: Any) -> None:
     cadre = make(birth_date=date(1956, 2, 29))
     visit_tasks_generate(today=date(2026, 2, 20))
-    task = VisitTask.objects.get(cadre=cadre, kind=TaskKind.BIRTHDAY)
+    task = VisitTask.objects.get(cadre=cadre, kind=BIRTHDAY.code)
     assert (task.due_date, task.title, task.priority) == (date(2026, 2, 28), "70岁祝寿", 3)
 
 
@@ -257,7 +260,7 @@ def test_it_marks_milestone_birthdays_with_priority_and_a_gift(make: Any) -> Non
     visit_tasks_generate(today=date(2025, 3, 1), through=date(2025, 10, 31))
 
     def task(cadre: Any) -> tuple[str, int, str]:
-        t = VisitTask.objects.get(cadre=cadre, kind=TaskKind.BIRTHDAY)
+        t = VisitTask.objects.get(cadre=cadre, kind=BIRTHDAY.code)
         return t.title, t.priority, t.suggestion
 
     gift = VisitSettings().milestone_gift
@@ -274,16 +277,16 @@ def test_it_counts_nominal_age_when_the_district_says_so(tree: Any, make: Any) -
     cadre = make(birth_date=date(1936, 3, 15))  # 周岁 89, 虚岁 90 on 2025-03-15
     elsewhere = make(birth_date=date(1936, 3, 15), community=tree.community_z)
     visit_tasks_generate(today=date(2025, 3, 1))
-    task = VisitTask.objects.get(cadre=cadre, kind=TaskKind.BIRTHDAY)
+    task = VisitTask.objects.get(cadre=cadre, kind=BIRTHDAY.code)
     assert (task.title, task.suggestion, task.window_start) == ("90岁祝寿", "寿桃", date(2025, 3, 12))
-    assert VisitTask.objects.get(cadre=elsewhere, kind=TaskKind.BIRTHDAY).title == "生日祝福"
+    assert VisitTask.objects.get(cadre=elsewhere, kind=BIRTHDAY.code).title == "生日祝福"
 
 
 def test_it_reads_custom_milestones(tree: Any, make: Any) -> None:
     VisitSettings.objects.create(org_unit=tree.district, milestones="88，99", every_year_after=110)
     cadre = make(birth_date=date(1937, 3, 15))
     visit_tasks_generate(today=date(2025, 3, 1))
-    assert VisitTask.objects.get(cadre=cadre, kind=TaskKind.BIRTHDAY).title == "88岁祝寿"
+    assert VisitTask.objects.get(cadre=cadre, kind=BIRTHDAY.code).title == "88岁祝寿"
 
 
 # --- Idempotence and who gets nothing --------------------------------------------------------------------
@@ -333,7 +336,7 @@ def test_it_runs_a_constant_number_of_queries(make: Any, django_assert_max_num_q
 def test_it_marks_open_tasks_past_due_as_overdue(make: Any) -> None:
     cadre = make(birth_date=date(1940, 10, 6))
     visit_tasks_generate(today=date(2025, 10, 1))
-    assert visit_tasks_mark_overdue(today=date(2025, 10, 6)) == 0
-    assert visit_tasks_mark_overdue(today=date(2025, 10, 7)) == 1
-    assert VisitTask.objects.get(cadre=cadre, kind=TaskKind.BIRTHDAY).status == TaskStatus.OVERDUE
-    assert visit_tasks_mark_overdue(today=date(2025, 10, 8)) == 0
+    assert tasks_mark_overdue(today=date(2025, 10, 6)) == 0
+    assert tasks_mark_overdue(today=date(2025, 10, 7)) == 1
+    assert VisitTask.objects.get(cadre=cadre, kind=BIRTHDAY.code).status == TaskStatus.OVERDUE
+    assert tasks_mark_overdue(today=date(2025, 10, 8)) == 0

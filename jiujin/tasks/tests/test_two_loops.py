@@ -17,8 +17,8 @@ from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.core import registry
 from jiujin.core.models import DailyJobRun
 from jiujin.core.registry import DailyJob
-from jiujin.visits.management.commands import schedule_visits
-from jiujin.visits.models import Notification, TaskStatus, VisitTask
+from jiujin.tasks.management.commands import schedule_visits
+from jiujin.tasks.models import Notification, TaskStatus, VisitTask
 
 TODAY = date(2026, 1, 12)
 SENT: list[int] = []
@@ -70,7 +70,7 @@ def workload(tree: Any) -> int:
 def test_it_creates_each_task_and_sends_each_reminder_once(
     workload: int, settings: Any, monkeypatch: Any
 ) -> None:
-    settings.JIUJIN_NOTIFY_SENDERS = {"sms": "jiujin.visits.tests.test_two_loops.CountingSms"}
+    settings.JIUJIN_NOTIFY_SENDERS = {"sms": "jiujin.tasks.tests.test_two_loops.CountingSms"}
     settings.JIUJIN_NOTIFY_CHANNELS = {"sms": {}}
     SENT.clear()
     runs: list[date] = []

@@ -1,4 +1,4 @@
-"""Visit records: completing a visit task (空访 keeps it open) or cancelling it, each claimed once."""
+"""Completion records: completing a task (空访 keeps it open) or cancelling it, each claimed once."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from django.utils import timezone
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import Actor, audit_record
 
-from .models import TaskStatus, VisitOutcome, VisitRecord, VisitTask
-
-PENDING = [TaskStatus.OPEN, TaskStatus.OVERDUE]
+from .models import PENDING, TaskStatus, VisitOutcome, VisitRecord, VisitTask
 
 
 class TaskAlreadyDone(Exception):

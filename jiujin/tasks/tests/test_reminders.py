@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from jiujin.cadres.tests.factories import CadreFactory
-from jiujin.visits.models import Notification, TaskStatus, VisitTask
-from jiujin.visits.reminders import MAX_ATTEMPTS, notifications_send, reminders_queue_daily
+from jiujin.tasks.models import Notification, TaskStatus, VisitTask
+from jiujin.tasks.reminders import MAX_ATTEMPTS, notifications_send, reminders_queue_daily
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 1, 12)
@@ -80,7 +80,7 @@ def test_it_queues_on_each_configured_channel_the_user_can_be_reached_on(
     workload: Any, settings: Any, cast: Any
 ) -> None:
     settings.JIUJIN_NOTIFY_CHANNELS = {"webhook": {"url": "https://robot.example/send"}, "sms": {}}
-    settings.JIUJIN_NOTIFY_SENDERS = {"sms": "jiujin.visits.tests.test_reminders.FailingSms"}
+    settings.JIUJIN_NOTIFY_SENDERS = {"sms": "jiujin.tasks.tests.test_reminders.FailingSms"}
     settings.EMAIL_HOST = "smtp.example.org"
     assert reminders_queue_daily(today=TODAY) == 4
     assert set(Notification.objects.values_list("channel", flat=True)) == {
@@ -138,7 +138,7 @@ def test_it_treats_a_robot_error_code_as_a_failure(workload: Any, settings: Any)
 def test_it_retries_a_failing_sender_with_backoff_and_keeps_the_error(
     workload: Any, settings: Any, caplog: Any
 ) -> None:
-    settings.JIUJIN_NOTIFY_SENDERS = {"sms": "jiujin.visits.tests.test_reminders.FailingSms"}
+    settings.JIUJIN_NOTIFY_SENDERS = {"sms": "jiujin.tasks.tests.test_reminders.FailingSms"}
     reminders_queue_daily(today=TODAY)
     now = timezone.now()
     sms = Notification.objects.filter(channel="sms")
@@ -151,7 +151,7 @@ def test_it_retries_a_failing_sender_with_backoff_and_keeps_the_error(
     assert notifications_send(now=now + timedelta(seconds=30)).failed == 0  # not due yet
 
     delays = []
-    with caplog.at_level(logging.WARNING, logger="jiujin.visits.reminders"):
+    with caplog.at_level(logging.WARNING, logger="jiujin.tasks.reminders"):
         while (row := sms.get()).attempts < MAX_ATTEMPTS:
             now = row.next_attempt_at
             notifications_send(now=now)
@@ -163,7 +163,7 @@ def test_it_retries_a_failing_sender_with_backoff_and_keeps_the_error(
 
 
 def test_it_skips_rows_claimed_by_another_sender(workload: Any, settings: Any) -> None:
-    settings.JIUJIN_NOTIFY_SENDERS = {"sms": "jiujin.visits.tests.test_reminders.FailingSms"}
+    settings.JIUJIN_NOTIFY_SENDERS = {"sms": "jiujin.tasks.tests.test_reminders.FailingSms"}
     reminders_queue_daily(today=TODAY)
     now = timezone.now()
     Notification.objects.filter(channel="sms").update(claimed_until=now + timedelta(minutes=5))

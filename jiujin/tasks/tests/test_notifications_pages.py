@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 import time_machine
 
-from jiujin.visits.models import Channel, Notification, TaskStatus
-from jiujin.visits.reminders import reminders_queue_daily
-
-from .helpers import NOW, TODAY, make_task
+from jiujin.tasks.models import Channel, Notification, TaskStatus
+from jiujin.tasks.reminders import reminders_queue_daily
+from jiujin.visits.tests.helpers import NOW, TODAY, make_task
 
 pytestmark = pytest.mark.django_db
 

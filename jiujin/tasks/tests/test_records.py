@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 
 from jiujin.audit.models import AuditEvent
 from jiujin.audit.services import Actor
-from jiujin.visits.models import TaskStatus, VisitForm, VisitOutcome, VisitRecord, VisitTask
-from jiujin.visits.records import TaskAlreadyDone, TaskNotOpen, visit_task_cancel, visit_task_complete
+from jiujin.tasks.models import TaskStatus, VisitForm, VisitOutcome, VisitRecord, VisitTask
+from jiujin.tasks.records import TaskAlreadyDone, TaskNotOpen, visit_task_cancel, visit_task_complete
 
 pytestmark = pytest.mark.django_db
 

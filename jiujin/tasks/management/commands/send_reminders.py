@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from jiujin.visits.reminders import notifications_send
+from jiujin.tasks.reminders import notifications_send
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from jiujin.core.jobs import daily_job_run
 from jiujin.core.registry import daily_jobs
 from jiujin.lib.dates import DateParseError, parse_loose_date
-from jiujin.visits.reminders import notifications_send
+from jiujin.tasks.reminders import notifications_send
 
 logger = logging.getLogger(__name__)
 

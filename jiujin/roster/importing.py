@@ -26,7 +26,7 @@ from jiujin.lib.roster import RosterFormatError, RosterRow, RosterTable, open_ro
 from jiujin.orgs.models import OrgUnit
 
 from .headers import column_labels
-from .parsing import RowError, _community_lookup, _Row, _RowParser
+from .parsing import ParsedRow, RowError, RowParser, community_lookup
 
 CHUNK = 1000
 PREVIEW_ROWS = 50
@@ -74,7 +74,7 @@ _Extras = tuple[list[str], set[tuple]]  # an existing cadre's sorted tag names a
 
 @dataclass
 class _Plan:
-    row: _Row
+    row: ParsedRow
     cadre: Cadre | None  # existing cadre to update, None to create
     changes: dict[str, list[Any]]  # audit: field -> [before, after]
     new_values: dict[str, Any]  # attname -> value to set on an existing cadre
@@ -115,7 +115,7 @@ class _Importer:
     def writing(self) -> bool:
         return not self.dry_run and not self.result.errors
 
-    def run_chunk(self, parsed: list[_Row]) -> None:
+    def run_chunk(self, parsed: list[ParsedRow]) -> None:
         rows = [r for r in parsed if self._first_occurrence(r)]
         existing = {
             c.id_number: c
@@ -141,14 +141,14 @@ class _Importer:
         if self.writing:
             self._write(plans, units)
 
-    def _first_occurrence(self, row: _Row) -> bool:
+    def _first_occurrence(self, row: ParsedRow) -> bool:
         first = self.seen.setdefault(row.id_number, row.row)
         if first != row.row:
             self.result.errors.append(RowError(row.row, "id_number", f"与第{first}行重复"))
             return False
         return True
 
-    def _work_units(self, rows: list[_Row]) -> dict[str, Any]:
+    def _work_units(self, rows: list[ParsedRow]) -> dict[str, Any]:
         """Work unit name -> WorkUnit (created when writing, _NEW in a dry run); contacts filled in."""
         wanted = {r.work_unit[0]: r.work_unit for r in rows if r.work_unit}
         units: dict[str, Any] = {u.name: u for u in WorkUnit.objects.filter(name__in=wanted)}
@@ -175,7 +175,9 @@ class _Importer:
             WorkUnit.objects.bulk_update(stale, ["contact_person", "contact_phone"])
         return units
 
-    def _plan(self, row: _Row, cadre: Cadre | None, units: dict[str, Any], extras: _Extras) -> _Plan | None:
+    def _plan(
+        self, row: ParsedRow, cadre: Cadre | None, units: dict[str, Any], extras: _Extras
+    ) -> _Plan | None:
         values = dict(row.values)
         values["community_id"] = row.community.pk
         unit = units[row.work_unit[0]] if row.work_unit else None
@@ -194,7 +196,9 @@ class _Importer:
             values.update(status=CadreStatus.ACTIVE, status_date=self.today, status_reason="花名册导入迁入")
         return self._compare(row, cadre, values, unit, extras)
 
-    def _compare(self, row: _Row, cadre: Cadre, values: dict[str, Any], unit: Any, extras: _Extras) -> _Plan:
+    def _compare(
+        self, row: ParsedRow, cadre: Cadre, values: dict[str, Any], unit: Any, extras: _Extras
+    ) -> _Plan:
         changes: dict[str, list[Any]] = {}
         new_values: dict[str, Any] = {}
         for attname, value in values.items():
@@ -372,7 +376,7 @@ def cadre_import_roster(
         if not community.is_community and not has_column:
             raise RosterFormatError(f"导入到「{community.name}」时，花名册需要有「社区」或「社区代码」列")
         result = ImportResult(dry_run=dry_run, unknown_headers=list(table.unknown_headers))
-        parser = _RowParser(community, _community_lookup(community) if has_column else None)
+        parser = RowParser(community, community_lookup(community) if has_column else None)
         importer = _Importer(target=community, actor=actor, dry_run=dry_run, result=result)
         for chunk in _chunks(table.rows, CHUNK):
             parsed = []

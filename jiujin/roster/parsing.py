@@ -79,7 +79,7 @@ class RowError:
 
 
 @dataclass
-class _Row:
+class ParsedRow:
     """One valid roster row, cleaned: only what the file says (blank cells are absent)."""
 
     row: int
@@ -136,22 +136,22 @@ class _PhoneCleaner:
         return clean_phone(raw)
 
 
-class _RowParser:
-    """Turns a raw RosterRow into a _Row or a list of field errors; pure, no queries."""
+class RowParser:
+    """Turns a raw RosterRow into a ParsedRow or a list of field errors; pure, no queries."""
 
     def __init__(self, target: OrgUnit, communities: dict[str, OrgUnit | None] | None) -> None:
         self.target = target
         self.communities = communities  # code/name -> unit (None = ambiguous name); None = no column
         self.phones = _PhoneCleaner()
 
-    def parse(self, raw: RosterRow) -> tuple[_Row | None, list[RowError]]:
+    def parse(self, raw: RosterRow) -> tuple[ParsedRow | None, list[RowError]]:
         v = raw.values
         values: dict[str, Any] = {}
         # Invisible control characters would break every later export: refuse the cell outright.
         control = {key: "含有不可见的控制字符" for key, value in v.items() if has_control_chars(value)}
         v = {key: None if key in control else value for key, value in v.items()}
         errors: dict[str, str] = {}
-        row = _Row(raw.row_number, values, self.target)
+        row = ParsedRow(raw.row_number, values, self.target)
 
         def attempt(key: str, func: Callable[..., None]) -> None:
             try:
@@ -265,7 +265,7 @@ class _RowParser:
         if errors:
             raise _FieldErrors(errors)
 
-    def _work_unit(self, v: dict[str, object], row: _Row) -> None:
+    def _work_unit(self, v: dict[str, object], row: ParsedRow) -> None:
         name = clean_text(v.get("work_unit"))
         contact = clean_text(v.get("work_unit_contact"))
         if not name:
@@ -280,7 +280,7 @@ class _RowParser:
             raise _FieldErrors({"work_unit_phone": _message(exc)}) from exc
         row.work_unit = (name, contact[:50], phone)
 
-    def _family(self, v: dict[str, object], row: _Row) -> None:
+    def _family(self, v: dict[str, object], row: ParsedRow) -> None:
         name = clean_cell(v.get("family_name"))
         relation = clean_text(v.get("family_relation"))
         phone_raw = v.get("family_phone")
@@ -302,7 +302,7 @@ class _RowParser:
             "lives_with": LIVES_WITH_VALUES.get(lives, False),
         }
 
-    def _community(self, raw: object, row: _Row) -> None:
+    def _community(self, raw: object, row: ParsedRow) -> None:
         if self.communities is None:
             return
         text = clean_cell(raw)
@@ -324,7 +324,7 @@ def _phone_parts(raw: object) -> list[object]:
     return [raw] if clean_cell(raw) else []
 
 
-def _community_lookup(target: OrgUnit) -> dict[str, OrgUnit | None]:
+def community_lookup(target: OrgUnit) -> dict[str, OrgUnit | None]:
     """Communities under the target by code and by name; an ambiguous name maps to None."""
     lookup: dict[str, OrgUnit | None] = {}
     units = list(OrgUnit.objects.subtree_of(target).communities())

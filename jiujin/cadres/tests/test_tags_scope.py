@@ -168,12 +168,12 @@ def test_the_api_says_at_most_twenty(cast: Any, cadre_a: Cadre) -> None:
 
 def test_the_roster_import_says_at_most_twenty(cast: Any, tree: Any) -> None:
     from jiujin.lib.roster import RosterRow
-    from jiujin.roster.parsing import _RowParser
+    from jiujin.roster.parsing import RowParser
 
     raw = RosterRow(
         row_number=3, values={"name": "王秀英", "hobbies": "、".join(f"爱好{i}" for i in range(21))}
     )
-    _row, errors = _RowParser(tree.community_a, None).parse(raw)
+    _row, errors = RowParser(tree.community_a, None).parse(raw)
     assert [(e.field, e.message) for e in errors if e.field == "hobbies"] == [("hobbies", TOO_MANY)]
 
 

@@ -152,7 +152,7 @@ def _jiujin_version() -> str:
         return "unknown"
 
 
-def _audit(db: Database, action: str, detail: str, actor: Any) -> None:
+def backup_audit(db: Database, action: str, detail: str, actor: Any) -> None:
     """An audit row where the database is this app's own; always a log line."""
     logger.info("%s: %s", action, detail)
     if db.alias is None:
@@ -186,7 +186,9 @@ def backup_create(
         manifest = _manifest(db, dump, dump_path, media)
         _write_archive(path, manifest, dump_path, media, root)
     rows = sum(manifest["tables"].values())
-    _audit(db, AuditAction.EXPORT, f"整库备份：{path.name}，{len(manifest['tables'])} 张表 {rows} 行", actor)
+    backup_audit(
+        db, AuditAction.EXPORT, f"整库备份：{path.name}，{len(manifest['tables'])} 张表 {rows} 行", actor
+    )
     return manifest
 
 
@@ -242,7 +244,7 @@ def backup_summary(path: Path, manifest: dict[str, Any]) -> str:
     rows = sum(manifest["tables"].values())
     return (
         f"已备份到 {path}（{_size(size)}，{ENGINE_NAMES[manifest['engine']]}）："
-        f"{len(manifest['tables'])} 张表共 {rows} 行，{_key_counts(manifest['tables'])}；"
+        f"{len(manifest['tables'])} 张表共 {rows} 行，{key_counts(manifest['tables'])}；"
         f"媒体文件 {manifest['media']['files']} 个。"
     )
 
@@ -251,5 +253,5 @@ def _size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
-def _key_counts(counts: dict[str, int]) -> str:
+def key_counts(counts: dict[str, int]) -> str:
     return "，".join(f"{label} {counts.get(table, 0)}" for table, label in _data_tables().items())

@@ -21,7 +21,7 @@ from django.core.cache import caches
 from django.db import connections
 from django.utils import timezone
 
-from .create import _audit, _key_counts
+from .create import backup_audit, key_counts
 from .database import (
     CHUNK,
     DB_MEMBER,
@@ -290,7 +290,7 @@ def backup_restore(
     result.notes += _migration_notes(manifest)
     if db.alias is not None:
         _clear_caches()
-    _audit(db, AuditAction.IMPORT, f"整库恢复：{path.name}（备份于 {_local_time(manifest)}）", actor)
+    backup_audit(db, AuditAction.IMPORT, f"整库恢复：{path.name}（备份于 {_local_time(manifest)}）", actor)
     return result
 
 
@@ -331,7 +331,7 @@ def restore_summary(path: Path, result: RestoreResult) -> str:
     rows = sum(result.counts.values())
     lines = [
         f"已从 {path} 恢复（{ENGINE_NAMES[m['engine']]}，备份于 {_local_time(m)}，就近 {m['jiujin_version']}）：",
-        f"  {len(result.counts)} 张表共 {rows} 行，与备份清单一致；{_key_counts(result.counts)}",
+        f"  {len(result.counts)} 张表共 {rows} 行，与备份清单一致；{key_counts(result.counts)}",
         f"  媒体文件 {result.media_files} 个，恢复到 {result.media_root}"
         if result.media_root is not None
         else "  媒体文件未恢复",

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jiujin.servicerequests",
     "jiujin.health",
     "jiujin.plans",
+    "jiujin.home",
 ]
 
 MIDDLEWARE = [
@@ -154,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "jiujin.demo.validators.DemoPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cadres:list"
+LOGIN_REDIRECT_URL = "home"  # "today": a worker's due work, a supervisor's units
 LOGOUT_REDIRECT_URL = "login"
 
 # Login lockout (django-axes): 5 failures for one user name from one address lock that pair for 30 minutes.

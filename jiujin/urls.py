@@ -4,7 +4,7 @@ from jiujin.api.api import api
 from jiujin.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("jiujin.home.urls")),  # "home": today's work, or the units side by side
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("jiujin.accounts.urls")),
     path("cadres/", include("jiujin.cadres.urls")),

@@ -17,3 +17,6 @@ class CadresConfig(AppConfig):
             CadreAction("编辑", "cadres:edit", order=10, capability="manage_cadres"),
             CadreAction("变更状态", "cadres:status", order=20, capability="manage_cadres"),
         )
+        from .home_panels import register as home_register
+
+        home_register()  # the home page's panels, figures and kinds of contact

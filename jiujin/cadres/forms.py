@@ -37,7 +37,6 @@ CADRE_FIELDS = [
     "phone_landline",
     "living_arrangement",
     "health_status",
-    "chronic_conditions",
     "preferred_hospital",
     "specialties",
     "habits",

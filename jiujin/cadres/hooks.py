@@ -23,7 +23,9 @@ _file_closed: list[FileClosedHook] = []
 
 
 def on_file_closed(hook: Callable[..., object]) -> Callable[..., object]:
-    """Register `hook(actor=, cadre=, on=, reason=)`; called inside the status change's transaction."""
+    """Register `hook(actor=, cadre=, on=, reason=)`; called inside the status change's transaction, once when
+    the file closes. `cadre` already holds its new status, date and the reason given (a hook that acts
+    only on a death reads `cadre.status`); `reason` is why scheduled work stops ("老干部已去世")."""
     if hook not in _file_closed:
         _file_closed.append(hook)
     return hook

@@ -229,7 +229,6 @@ class Cadre(models.Model):
         "居住状况", max_length=16, choices=LivingArrangement.choices, blank=True
     )
     health_status = models.CharField("健康状况", max_length=10, choices=HealthStatus.choices, blank=True)
-    chronic_conditions = models.CharField("慢性病", max_length=200, blank=True)
     preferred_hospital = models.CharField("就诊医院", max_length=100, blank=True)
     # ③ Hobbies and specialties
     tags = models.ManyToManyField(Tag, verbose_name="爱好特长", blank=True, related_name="cadres")

@@ -47,7 +47,6 @@ def cadre_detail(cadre: Cadre, reveal: Reveal) -> dict[str, Any]:
         "retirement_date": cadre.retirement_date,
         "responsible_worker": cadre.responsible_worker.username if cadre.responsible_worker else None,
         "address": cadre.address,
-        "chronic_conditions": cadre.chronic_conditions,
         "preferred_hospital": cadre.preferred_hospital,
         "tags": [t.name for t in cadre.tags.all()],
         "specialties": cadre.specialties,

@@ -77,7 +77,6 @@ class CadreDetail(CadreItem):
     retirement_date: date | None
     responsible_worker: str | None = Field(description="联系人用户名 username")
     address: str
-    chronic_conditions: str
     preferred_hospital: str
     tags: list[str]
     specialties: str
@@ -117,7 +116,6 @@ class CadreIn(Schema):
     phone_landline: str | None = None
     living_arrangement: str | None = Field(None, description="alone / empty_nest / with_children / care_home")
     health_status: str | None = Field(None, description="good / fair / poor / disabled")
-    chronic_conditions: str | None = None
     preferred_hospital: str | None = None
     tags: list[str] | None = Field(None, description="爱好特长 hobbies")
     specialties: str | None = None

@@ -7,12 +7,15 @@ Scoping goes only through `Cadre.objects.for_user`; writes live in `services`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
 
 from jiujin.accounts.models import User
 from jiujin.audit.models import AuditAction, AuditEvent
@@ -92,11 +95,20 @@ def completeness_summary(user: User) -> list[dict[str, Any]]:
     return summary
 
 
-def completeness_summary_cached(user: User) -> list[dict[str, Any]]:
-    """`completeness_summary`, shared per scope (role and unit) for a few minutes: a full scan at city scale."""
+@dataclass(frozen=True)
+class CachedSummary:
+    rows: list[dict[str, Any]]
+    computed_at: datetime
+
+
+def completeness_summary_cached(user: User, *, refresh: bool = False) -> CachedSummary:
+    """`completeness_summary`, shared per scope (role and unit) for a few minutes: a full scan at city scale.
+
+    The table may so lag the live list by a few minutes; it says when it was counted (`computed_at`) and
+    `refresh` counts again now (the table's 刷新), so its figures never silently disagree with the list."""
     key = f"completeness:{user.role}:{'*' if user.sees_everything else user.org_unit_id}"
-    summary = cache.get(key)
-    if summary is None:
-        summary = completeness_summary(user)
+    summary = None if refresh else cache.get(key)
+    if not isinstance(summary, CachedSummary):  # missing, or left by an older release
+        summary = CachedSummary(rows=completeness_summary(user), computed_at=timezone.now())
         cache.set(key, summary, COMPLETENESS_CACHE_SECONDS)
     return summary

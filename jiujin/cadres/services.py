@@ -65,7 +65,6 @@ class CadreData(TypedDict, total=False):
     phone_landline: str
     living_arrangement: str
     health_status: str
-    chronic_conditions: str
     preferred_hospital: str
     specialties: str
     habits: str
@@ -217,16 +216,28 @@ def cadre_update(
     return changes
 
 
+STATUS_UNCHANGED = "状态没有变化"
+
+
 @transaction.atomic
 def cadre_change_status(*, actor: Actor, cadre: Cadre, status: str, on: date, reason: str) -> Cadre:
+    """The one way a cadre's status changes (the status page, 登记事件 去世, the API).
+
+    When the file closes (在册 → 去世/迁出) the file-closed hooks run, once: what the feature apps do then
+    (cancel scheduled visits, end pairings, the 吊唁 visit after a death) does not depend on the page used.
+    A file already closed (迁出 → 去世) runs them no more. The row is locked and re-read, so two changes at
+    once cannot both see the file open."""
+    stored = Cadre.objects.select_for_update().only("status", "status_date", "status_reason").get(pk=cadre.pk)
     before: dict[str, Any] = {
-        "status": cadre.status,
-        "status_date": cadre.status_date,
-        "status_reason": cadre.status_reason,
+        "status": stored.status,
+        "status_date": stored.status_date,
+        "status_reason": stored.status_reason,
     }
+    if status == stored.status:
+        raise ValidationError({"status": STATUS_UNCHANGED})
     cadre.status, cadre.status_date, cadre.status_reason = status, on, reason
     cadre.save(update_fields=["status", "status_date", "status_reason", "updated_at"])
-    if status in CLOSED_FILE_REASONS:
+    if status in CLOSED_FILE_REASONS and before["status"] not in CLOSED_FILE_REASONS:
         file_closed(actor=actor, cadre=cadre, on=on, reason=CLOSED_FILE_REASONS[status])
     audit_record(
         actor=actor,

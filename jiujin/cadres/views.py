@@ -59,7 +59,7 @@ FORM_SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("① 住址和联系方式", ["address", "phone_mobile", "phone_landline"]),
-    ("② 家庭和健康", ["living_arrangement", "health_status", "chronic_conditions", "preferred_hospital"]),
+    ("② 家庭和健康", ["living_arrangement", "health_status", "preferred_hospital"]),
     ("③ 爱好特长", ["tags_text", "specialties"]),
     ("④ 生活习惯", ["habits"]),
     ("生日", ["birthday_calendar", "lunar_month", "lunar_day", "lunar_leap"]),
@@ -106,9 +106,18 @@ def _query_without_page(request: AuthedRequest) -> str:
 @access(STAFF)
 @login_required
 def cadre_completeness(request: AuthedRequest) -> HttpResponse:
-    """The per-community must-knows table, loaded after the list so a big scope never slows the list."""
-    summary = completeness_summary_cached(request.user)  # recomputed at most every few minutes per scope
-    return render(request, "cadres/_summary.html", {"summary": summary, "must_knows": MUST_KNOWS})
+    """The per-community must-knows table, loaded after the list so a big scope never slows the list.
+
+    Counted at most every few minutes per scope, it shows when (统计于 HH:MM); 刷新 (`?refresh=1`) counts now."""
+    refresh = request.GET.get("refresh") == "1"
+    summary = completeness_summary_cached(request.user, refresh=refresh)
+    context = {
+        "summary": summary.rows,
+        "computed_at": summary.computed_at,
+        "must_knows": MUST_KNOWS,
+        "open": refresh,  # refreshed from the open table: keep it open
+    }
+    return render(request, "cadres/_summary.html", context)
 
 
 # ---------------------------------------------------------------- detail
@@ -225,13 +234,17 @@ def cadre_status_view(request: AuthedRequest, pk: int) -> HttpResponse:
     form = StatusChangeForm(request.POST or None, cadre=cadre)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        cadre_change_status(
-            actor=actor_from_request(request),
-            cadre=cadre,
-            status=data["status"],
-            on=data["date"],
-            reason=data["reason"],
-        )
-        messages.success(request, f"状态已改为：{CadreStatus(data['status']).label}")
-        return redirect("cadres:detail", pk=cadre.pk)
+        try:  # 去世 here does what 登记事件 does: the file-closed hooks make the 吊唁 visit
+            cadre_change_status(
+                actor=actor_from_request(request),
+                cadre=cadre,
+                status=data["status"],
+                on=data["date"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:  # changed by someone else meanwhile
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"状态已改为：{CadreStatus(data['status']).label}")
+            return redirect("cadres:detail", pk=cadre.pk)
     return render(request, "cadres/status.html", {"form": form, "cadre": cadre})

@@ -223,3 +223,87 @@ def agenda_panels_for(request: Any) -> list[str]:
         for p in sorted(_agenda_panels.values(), key=lambda p: p.order)
         if _allowed(request.user, p.capability) and (html := p.render(request))
     ]
+
+
+# ---------------------------------------------------------------- home ("today")
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A section of a community worker's home ("today"): `render(request)` returns its HTML as a SafeString,
+    or "" when there is nothing to act on. `roles` narrows it to some roles (empty: every staff role)."""
+
+    name: str
+    render: Callable[[Any], str]
+    order: int
+    capability: str = ""
+    roles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ContactSource:
+    """One kind of contact with a cadre (a visit, a call, a volunteer's log, a check-up …).
+
+    `last_contact()` returns an expression over a Cadre queryset (a Subquery on `OuterRef("pk")`) giving the
+    date of the cadre's latest contact of that kind, or NULL: the home's "no contact for 30 days" list
+    annotates every source, so it names no app."""
+
+    name: str
+    label: str
+    last_contact: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class UnitFigure:
+    """A column of a street or district user's home, one figure per unit.
+
+    `by_community(user, communities, today)` returns {community id: (part, whole)} for the communities of
+    the queryset (already in the user's scope) from one grouped query; units add their communities' pairs.
+    Shown as `part`, or as part/whole in % with `percent`; `alarm` marks a figure where more is worse."""
+
+    key: str
+    label: str
+    order: int
+    by_community: Callable[[Any, Any, date], dict[int, tuple[int, int]]]
+    percent: bool = False
+    alarm: bool = False
+    capability: str = ""
+
+
+_home_panels: dict[str, HomePanel] = {}
+_contact_sources: dict[str, ContactSource] = {}
+_unit_figures: dict[str, UnitFigure] = {}
+
+
+def home_panel_register(*panels: HomePanel) -> None:
+    for panel in panels:
+        _home_panels[panel.name] = panel
+
+
+def contact_source_register(*sources: ContactSource) -> None:
+    for source in sources:
+        _contact_sources[source.name] = source
+
+
+def unit_figure_register(*figures: UnitFigure) -> None:
+    for figure in figures:
+        _unit_figures[figure.key] = figure
+
+
+def home_panels_for(request: Any) -> list[str]:
+    user = request.user
+    return [
+        html
+        for p in sorted(_home_panels.values(), key=lambda p: p.order)
+        if _allowed(user, p.capability)
+        and (not p.roles or user.role in p.roles)
+        and (html := p.render(request))
+    ]
+
+
+def contact_sources() -> list[ContactSource]:
+    return sorted(_contact_sources.values(), key=lambda s: s.name)
+
+
+def unit_figures_for(user: Any) -> list[UnitFigure]:
+    return [f for f in sorted(_unit_figures.values(), key=lambda f: f.order) if _allowed(user, f.capability)]

@@ -1,22 +1,16 @@
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 
 from jiujin.audit.services import audit_record_denied
 
-from .access import LOGIN, PUBLIC, access, is_volunteer
+from .access import PUBLIC, access
 
 # At most this many denied attempts per user and minute reach the audit log: a scripted walk over ids
 # must not flood it, and ten rows already tell the auditor what happened.
 DENIED_AUDIT_PER_MINUTE = 10
-
-
-@access(LOGIN)
-def home(request: HttpRequest) -> HttpResponse:
-    """Where "/" and the brand link go: the list for staff, their own page for a volunteer."""
-    return redirect("volunteers:me" if is_volunteer(request.user) else "cadres:list")  # type: ignore[arg-type]
 
 
 @access(PUBLIC)

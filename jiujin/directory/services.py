@@ -73,19 +73,38 @@ def directory_entry_delete(*, actor: Actor, entry: DirectoryEntry) -> None:
 # --- Contact cards --------------------------------------------------------------------------------------
 
 
+# Every card carries these, found in the directory or said to be missing (爱心服务卡: "as soon as we get a
+# call, someone comes to the door" — a card without the hotline or the clinic cannot promise that).
+REQUIRED_KINDS = (EntryKind.HOTLINE, EntryKind.HEALTH_STATION)
+EMERGENCY = CardLine("急救电话", "医疗急救", "120")  # national: on every card, whatever the directory says
+
+
 def card_lines(cadre: Cadre, directory: list[Resolved], pairing: Pairing | None) -> list[CardLine]:
-    """What a card lists, most important first (the card drops what does not fit)."""
-    lines = []
+    """What a card lists, most important first (the card drops what does not fit): the responsible worker,
+    the 一助一 partner, the community hotline, 120, the health station, then the rest of the directory.
+
+    A missing worker, hotline or health station is a line that says so (its phone left blank: the card prints
+    "未登记"), so a card is never silently short of a number it should carry."""
     worker = cadre.responsible_worker
-    if worker is not None:
-        lines.append(CardLine("联系人", worker.display_name, worker.phone))
+    lines = [
+        CardLine("联系人", worker.display_name, worker.phone) if worker else CardLine("联系人", "未指定", "")
+    ]
     if pairing is not None:
         lines.append(CardLine("一助一", pairing.volunteer.name, pairing.volunteer.phone))
-    for resolved in directory:
-        entry = resolved.entry
-        phones = entry.phone_list
-        lines.append(CardLine(EntryKind(entry.kind).label, entry.name, phones[0] if phones else ""))
+    entries = [_entry_line(r.entry) for r in directory]
+    kinds = [r.entry.kind for r in directory]
+    for kind in REQUIRED_KINDS:
+        found = [line for line, k in zip(entries, kinds, strict=True) if k == kind]
+        lines += found or [CardLine(EntryKind(kind).label, "", "")]
+        if kind == EntryKind.HOTLINE and not any(line.phone == EMERGENCY.phone for line in entries):
+            lines.append(EMERGENCY)
+    lines += [line for line, k in zip(entries, kinds, strict=True) if k not in REQUIRED_KINDS]
     return lines
+
+
+def _entry_line(entry: DirectoryEntry) -> CardLine:
+    phones = entry.phone_list
+    return CardLine(EntryKind(entry.kind).label, entry.name, phones[0] if phones else "")
 
 
 def _card(cadre: Cadre, directory: list[Resolved], pairing: Pairing | None) -> Card:

@@ -2,7 +2,8 @@
 free check-up / health lecture campaigns.
 
 Health data is sensitive: only users with the `view_health` capability read or write it, every view is
-audit-logged, and nothing here is shown on other pages (the registry keeps only the coarse `health_status`).
+audit-logged, and nothing here is shown on other pages (the registry keeps only the coarse `health_status`)
+but the active 慢性病, on the cadre page for readers with `view_health`: this is their only home.
 """
 
 from __future__ import annotations

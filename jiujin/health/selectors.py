@@ -41,6 +41,16 @@ CAMPAIGN_PAGE = 50
 SEARCH_LIMIT = 20
 
 
+def active_condition_names(cadre: Cadre) -> list[str]:
+    """The cadre's chronic conditions still treated, by name: the 健康档案 is their only home (the cadre page's
+    panel and the volunteers' matching read them here)."""
+    return list(
+        Condition.objects.filter(cadre=cadre, active=True)
+        .order_by("name", "id")
+        .values_list("name", flat=True)
+    )
+
+
 class HealthRecord:
     """One cadre's record; each part is read when first used, so a section re-rendered alone costs its query."""
 

@@ -37,11 +37,15 @@ class FontMissing(RuntimeError):
     """No CJK font: the message says what to install."""
 
 
+# What a line without a number prints: the card says the number is missing, it never shows a bare label.
+MISSING_PHONE = "未登记"
+
+
 @dataclass(frozen=True)
 class CardLine:
     label: str  # "联系人", "24小时热线"
     name: str  # who or what
-    phone: str
+    phone: str  # "" when not known: printed as MISSING_PHONE
 
 
 @dataclass(frozen=True)
@@ -135,9 +139,22 @@ def _line(pdf: FPDF, x: float, y: float, line: CardLine) -> None:
     _text(pdf, x + PAD, y, LABEL_W, LINE_H, line.label, BODY_PT)
     pdf.set_text_color(0, 0, 0)
     _text(pdf, x + PAD + LABEL_W, y, name_w, LINE_H, line.name, BODY_PT)
-    _text(
-        pdf, x + CARD_W - PAD - phone_w, y, phone_w, LINE_H, line.phone, BODY_PT + 0.5, align="R", bold=True
-    )
+    if line.phone:
+        _text(
+            pdf,
+            x + CARD_W - PAD - phone_w,
+            y,
+            phone_w,
+            LINE_H,
+            line.phone,
+            BODY_PT + 0.5,
+            align="R",
+            bold=True,
+        )
+    else:
+        pdf.set_text_color(*ACCENT)
+        _text(pdf, x + CARD_W - PAD - phone_w, y, phone_w, LINE_H, MISSING_PHONE, BODY_PT, align="R")
+        pdf.set_text_color(0, 0, 0)
 
 
 def _text(

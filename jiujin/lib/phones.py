@@ -84,6 +84,21 @@ def mask_phone(phone: str) -> str:
     return "-".join([masked, *ext])
 
 
+def tel_uri(phone: str) -> str:
+    """The `tel:` link that dials a number: "tel:13812345678", "tel:02787654321,123" (the comma waits, then
+    dials the extension); short service numbers such as 120 are dialled as typed. "" when nothing to dial."""
+    try:
+        parts = normalize_phone(phone).split("-")
+    except PhoneError:
+        if "*" in phone:
+            return ""  # a masked number dials nobody
+        digits = re.sub(r"[^\d+]", "", to_halfwidth(phone or ""))
+        return f"tel:{digits}" if any(c.isdigit() for c in digits) else ""
+    if len(parts) == 3:
+        return f"tel:{parts[0]}{parts[1]},{parts[2]}"
+    return "tel:" + "".join(parts)
+
+
 def _raw_to_text(raw: object) -> str:
     """Turn a cell value into a compact string of the typed characters."""
     if isinstance(raw, bool) or raw is None:

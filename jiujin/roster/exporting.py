@@ -76,7 +76,6 @@ EXPORT_COLUMNS: list[tuple[str, int, Callable[[Cadre, _ExportContext], Any]]] = 
     ("座机", 16, lambda c, ctx: _phone(c.phone_landline, ctx)),
     ("居住状况", 10, lambda c, ctx: _label(LivingArrangement, c.living_arrangement)),
     ("健康状况", 8, lambda c, ctx: _label(HealthStatus, c.health_status)),
-    ("慢性病", 16, lambda c, ctx: c.chronic_conditions),
     ("就诊医院", 16, lambda c, ctx: c.preferred_hospital),
     ("爱好特长", 20, lambda c, ctx: _hobbies(c)),
     ("生活习惯", 24, lambda c, ctx: c.habits),

@@ -28,7 +28,6 @@ TEXT_FIELDS = {
     "ethnicity": "ethnicity",
     "party_branch": "party_branch",
     "address": "address",
-    "chronic_conditions": "chronic_conditions",
     "preferred_hospital": "preferred_hospital",
     "habits": "habits",
 }

@@ -25,3 +25,6 @@ class ServicerequestsConfig(AppConfig):
             ),
             CadreAction("服务工单", "servicerequests:list", order=60, query=True),
         )
+        from .home_panels import register as home_register
+
+        home_register()  # the home page's panels, figures and kinds of contact

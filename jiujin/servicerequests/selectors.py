@@ -20,7 +20,7 @@ from jiujin.orgs.models import OrgUnit
 from jiujin.tasks.models import VisitRecord
 from jiujin.volunteers.models import Volunteer
 
-from .models import OPEN_STATES, WAITING_STATES, RequestState, ServiceRequest
+from .models import OPEN_STATES, WAITING_STATES, RequestState, ServiceRequest, ServiceRequestEvent
 
 BOARD_LIMIT = 50  # per state column: a dispatcher works the top of the board, the counts say the rest
 MINE_LIMIT = 50
@@ -232,3 +232,13 @@ def visit_record_for_user(user: User, pk: Any) -> VisitRecord | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def request_timeline(request: ServiceRequest) -> list[ServiceRequestEvent]:
+    """The request's state changes, oldest first, for the detail page: one 完成 at most.
+
+    Ratings no longer write events; those written by earlier releases (a second 完成 row with the rating in
+    its note) are left out here, so old requests do not show "完成 张丽" twice either."""
+    events = list(request.events.select_related("actor"))
+    first_done = next((e for e in events if e.state == RequestState.COMPLETED), None)
+    return [e for e in events if e.state != RequestState.COMPLETED or e is first_done]

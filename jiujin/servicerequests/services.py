@@ -239,18 +239,28 @@ def _copy_back(source: ServiceRequest, target: ServiceRequest, fields: list[str]
 def service_request_rate(
     *, actor: Actor, request: ServiceRequest, satisfaction: str, comment: str = ""
 ) -> ServiceRequest:
+    """Record (or change) the cadre's satisfaction with a completed request.
+
+    A rating is no state change, so it writes no timeline event (it used to write a second "完成" one: the
+    history showed "完成 张丽" twice); the page shows the rating beside the timeline, the audit log says who
+    rated and what changed."""
     locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
     if locked.state != S.COMPLETED:
         raise TransitionRefused("工单完成后才能评价")
+    before = [locked.satisfaction, locked.satisfaction_comment]
     request.satisfaction = Satisfaction(satisfaction)
     request.satisfaction_comment = comment[:300]
     request.rated_at = timezone.now()
     request.save(update_fields=["satisfaction", "satisfaction_comment", "rated_at"])
-    ServiceRequestEvent.objects.create(
-        request=request,
-        state=S.COMPLETED,
-        at=request.rated_at,
-        actor=actor.user,
-        note=f"评价：{request.get_satisfaction_display()}" + (f"，{comment}" if comment else ""),
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        cadre=request.cadre,
+        subject=request,
+        detail=f"评价服务工单 #{request.pk}：{request.get_satisfaction_display()}",
+        changes={
+            "satisfaction": [before[0] or None, request.satisfaction],
+            "satisfaction_comment": [before[1], request.satisfaction_comment],
+        },
     )
     return request

@@ -202,7 +202,7 @@ def _detail_context(request: AuthedRequest, sr: ServiceRequest, **forms: Any) ->
     actions = [s for s in ("dispatched", "arrived", "completed", "cancelled") if _allowed(user, sr, s)]
     return {
         "sr": sr,
-        "events": sr.events.select_related("actor"),
+        "events": selectors.request_timeline(sr),
         "actions": actions,
         "can_dispatch": user.can(DISPATCH),
         "assignees": selectors.assignee_options(user, sr.cadre) if "dispatched" in actions else [],

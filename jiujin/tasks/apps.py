@@ -21,3 +21,6 @@ class TasksConfig(AppConfig):
                 "reminder-digest", jobs.reminder_digest_daily, order=90, hour_setting="JIUJIN_REMINDER_HOUR"
             )
         )
+        from .home_panels import register as home_register
+
+        home_register()  # the home page's panels, figures and kinds of contact

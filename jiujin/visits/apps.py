@@ -6,6 +6,7 @@ class VisitsConfig(AppConfig):
     verbose_name = "五必访"
 
     def ready(self) -> None:
+        from jiujin.cadres.hooks import on_file_closed
         from jiujin.core.registry import (
             AgendaLink,
             AgendaPanel,
@@ -21,11 +22,13 @@ class VisitsConfig(AppConfig):
         )
 
         from . import jobs
+        from .events import condolence_on_file_closed
         from .selectors import is_supervisor
         from .task_kinds import KINDS
         from .views import agenda_ledger_panel
 
         task_kind_register(*KINDS)
+        on_file_closed(condolence_on_file_closed)  # 去世 from any page makes the 吊唁 visit
         menu_register(MenuEntry("走访规则", "visits:rules", order=30))
         cadre_actions_register(
             CadreAction(
@@ -38,3 +41,6 @@ class VisitsConfig(AppConfig):
             AgendaPanel("visit-ledger", agenda_ledger_panel, order=50, capability="export_roster")
         )
         daily_job_register(DailyJob("visit-tasks", jobs.visit_tasks_daily, order=10))
+        from .home_panels import register as home_register
+
+        home_register()  # the home page's panels, figures and kinds of contact

@@ -59,12 +59,35 @@ def cadre_event_record(*, actor: Actor, cadre: Cadre, kind: str, on: date, note:
         actor=actor, action=AuditAction.CREATE, cadre=cadre, detail=f"登记事件：{label} {on:%Y-%m-%d}"
     )
     if kind == EventKind.DEATH:
-        # Also cancels the scheduled tasks (tasks.services.tasks_cancel_scheduled, a file-closed hook).
+        # The one death path: the status change runs the file-closed hooks, which cancel the scheduled
+        # tasks (tasks) and make the 吊唁 visit from this event (condolence_on_file_closed below).
         cadre_change_status(
             actor=actor, cadre=cadre, status=CadreStatus.DECEASED, on=on, reason=note or label
         )
-    _event_task_create(cadre=cadre, event=event)
+    else:
+        _event_task_create(cadre=cadre, event=event)
     return event
+
+
+def condolence_on_file_closed(*, actor: Actor, cadre: Cadre, on: date, reason: str) -> VisitTask | None:
+    """A file-closed hook: a death, however it was entered (登记事件 or the status page), calls for one
+    吊唁慰问家属. From 登记事件 the task hangs on the 去世 event just recorded; from the status page a 去世
+    event is recorded here, so the cadre's events say what happened either way."""
+    if cadre.status != CadreStatus.DECEASED:
+        return None
+    live = VisitTask.objects.filter(cadre=cadre, kind=CONDOLENCE.code).exclude(status=TaskStatus.CANCELLED)
+    if live.exists():  # e.g. 去世 → 在册 (a mistake) → 去世 again
+        return None
+    event = (
+        CadreEvent.objects.filter(cadre=cadre, kind=EventKind.DEATH, tasks__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    if event is None:
+        event = CadreEvent.objects.create(
+            cadre=cadre, kind=EventKind.DEATH, date=on, note=cadre.status_reason, created_by=actor.user
+        )
+    return _event_task_create(cadre=cadre, event=event)
 
 
 def _event_task_create(*, cadre: Cadre, event: CadreEvent) -> VisitTask:

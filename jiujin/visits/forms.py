@@ -10,10 +10,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from jiujin.lib.calendar import holiday_occurrences
+from jiujin.lib.calendar import HOLIDAY_NAMES, holiday_occurrences
 from jiujin.orgs.models import OrgUnit
 
 from .models import Audience, Calendar, EventKind, HolidayRule, VisitSettings
+from .selectors import PRIORITY_LABELS
 
 # A ledger of more than a year is a different report; keep exports and stats to a bounded period.
 MAX_PERIOD_DAYS = 366
@@ -109,9 +110,13 @@ class HolidayRuleForm(forms.ModelForm):
             *("code", "name", "calendar", "month", "day", "audience", "min_age"),
             *("window_days", "priority", "enabled"),
         ]
-        widgets = {"calendar": forms.RadioSelect}
+        widgets = {
+            "calendar": forms.RadioSelect,
+            "priority": forms.Select(choices=sorted(PRIORITY_LABELS.items())),
+        }
         help_texts = {
-            "code": "英文字母、数字或连字符；与上级规则代码相同即覆盖上级规则",
+            "code": "英文字母、数字或连字符；与上级规则代码相同即覆盖上级规则。系统节日的代码："
+            + "、".join(f"{code}（{name}）" for code, name in HOLIDAY_NAMES.items()),
             "min_age": "对象为“年满N岁”时填写",
             "enabled": "不勾选即在本单位及下级停用该节日",
         }
@@ -125,6 +130,8 @@ class HolidayRuleForm(forms.ModelForm):
         if self.instance.pk:
             # The code is the rule's identity in the tree; a different code is a different rule.
             self.fields["code"].disabled = True
+            builtin = HOLIDAY_NAMES.get(self.instance.code)
+            self.fields["code"].help_text = f"系统节日：{builtin}" if builtin else "本地设立的节日"
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]

@@ -7,6 +7,7 @@ registry's. Sizes are constant in the number of rows: one query per list, one GR
 
 from __future__ import annotations
 
+import calendar as pycalendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from jiujin.accounts.models import Role, User
 from jiujin.cadres.models import Cadre
 from jiujin.core.access import access_unit
 from jiujin.core.registry import task_kinds
-from jiujin.lib.calendar import holiday_occurrences
+from jiujin.lib.calendar import HOLIDAY_NAMES, holiday_occurrences
 from jiujin.orgs.models import OrgUnit
 from jiujin.tasks.models import TaskStatus, VisitRecord, VisitTask
 from jiujin.tasks.selectors import overdue_q
@@ -68,6 +69,14 @@ def period_tasks(user: User, start: date, end: date) -> QuerySet[VisitTask]:
     )
 
 
+def owed_tasks(user: User, start: date, end: date, *, today: date) -> QuerySet[VisitTask]:
+    """The period's tasks that count in a completion rate: those due by today, and any done ahead of time.
+
+    A task due later in the period is not yet owed: counting it as not done made a month's rate 2 % on its
+    2nd day. (Done early, it counts on both sides, so doing work ahead never lowers the rate.)"""
+    return period_tasks(user, start, end).filter(Q(due_date__lte=today) | Q(status=TaskStatus.DONE))
+
+
 def _counts(qs: QuerySet[VisitTask], key: str, today: date) -> Iterable[dict[str, Any]]:
     return qs.values(key).annotate(
         total=Count("id"),
@@ -78,7 +87,7 @@ def _counts(qs: QuerySet[VisitTask], key: str, today: date) -> Iterable[dict[str
 
 def rates_by_kind(user: User, start: date, end: date, *, today: date) -> list[Rate]:
     rows: dict[str, dict[str, Any]] = {
-        str(r["kind"]): r for r in _counts(period_tasks(user, start, end), "kind", today)
+        str(r["kind"]): r for r in _counts(owed_tasks(user, start, end, today=today), "kind", today)
     }
     labels = {kind.code: kind.label for kind in task_kinds()}  # every app's kinds, in their order
     # A kind no app registers any more still counts, under its code.
@@ -93,7 +102,7 @@ def rates_by_community(user: User, start: date, end: date, *, today: date) -> li
     """Every visible community, also those with no task in the period (they show "—")."""
     rows = {
         r["cadre__community_id"]: r
-        for r in _counts(period_tasks(user, start, end), "cadre__community_id", today)
+        for r in _counts(owed_tasks(user, start, end, today=today), "cadre__community_id", today)
     }
     rates = []
     for unit in OrgUnit.objects.for_user(user).communities().only("id", "code", "name"):
@@ -102,6 +111,35 @@ def rates_by_community(user: User, start: date, end: date, *, today: date) -> li
             Rate(unit.code, unit.name, row.get("total", 0), row.get("done", 0), row.get("overdue", 0))
         )
     return rates
+
+
+@dataclass(frozen=True)
+class VisitFigures:
+    """One community's visits this month so far: `due` tasks owed by today (see owed_tasks), `done` of them,
+    `overdue` of them (past due and not done)."""
+
+    done: int
+    due: int
+    overdue: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(self.done * 100 / self.due) if self.due else None
+
+
+def visit_figures_by_community(
+    user: User, communities: QuerySet[OrgUnit], *, today: date
+) -> dict[int, VisitFigures]:
+    """{community id: VisitFigures} for this month up to today, for the communities of the queryset (within
+    the user's scope), from one grouped query; a community with no task owed is left out."""
+    first = today.replace(day=1)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])  # for the tasks done early
+    rows = _counts(
+        owed_tasks(user, first, last, today=today).filter(cadre__community__in=communities),
+        "cadre__community_id",
+        today,
+    )
+    return {r["cadre__community_id"]: VisitFigures(r["done"], r["total"], r["overdue"]) for r in rows}
 
 
 def overdue_tasks(
@@ -152,6 +190,25 @@ class RuleRow:
     @property
     def calendar_label(self) -> str:
         return Calendar(self.spec.calendar).label
+
+    @property
+    def code_label(self) -> str:
+        """The holiday a built-in code stands for ("春节" for spring_festival) when the rule's own name says
+        otherwise ("春节慰问"); "" when the name already says it. The code itself is never shown."""
+        builtin = HOLIDAY_NAMES.get(self.spec.code, "")
+        return builtin if builtin and builtin != self.spec.name else ""
+
+    @property
+    def priority_label(self) -> str:
+        return priority_label(self.spec.priority)
+
+
+# What the rule's priority number means to the worker (the agenda sorts by it; 3 marks 重要).
+PRIORITY_LABELS = {1: "低", 2: "普通", 3: "重要"}
+
+
+def priority_label(priority: int) -> str:
+    return PRIORITY_LABELS.get(priority, "重要" if priority > 3 else "低")
 
 
 @dataclass(frozen=True)

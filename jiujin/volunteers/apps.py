@@ -27,3 +27,6 @@ class VolunteersConfig(AppConfig):
             MenuEntry("志愿者与一助一", "volunteers:list", order=40, for_whom=frozenset({STAFF})),
         )
         cadre_panel_register(CadrePanel("pairing", pairing_panel, order=30))
+        from .home_panels import register as home_register
+
+        home_register()  # the home page's panels, figures and kinds of contact

@@ -46,13 +46,19 @@ def _to_int(token: str) -> int:
 
 
 def needs_of(
-    *, living_arrangement: str, health_status: str, chronic_conditions: str, tag_names: Iterable[str]
+    *,
+    living_arrangement: str,
+    health_status: str,
+    chronic_conditions: Iterable[str],
+    tag_names: Iterable[str],
 ) -> list[str]:
-    """Keywords, most pressing first and without repeats, that a volunteer's skills are matched against."""
+    """Keywords, most pressing first and without repeats, that a volunteer's skills are matched against.
+
+    `chronic_conditions`: the names of the cadre's conditions still treated (from the 健康档案)."""
     words: list[str] = []
     if health_status in FRAIL:
         words += HEALTH_NEEDS
-    if chronic_conditions.strip():
+    if any(name.strip() for name in chronic_conditions):
         words += CHRONIC_NEEDS
     if living_arrangement in ALONE:
         words += ALONE_NEEDS

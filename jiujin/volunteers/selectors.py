@@ -16,6 +16,7 @@ from django.http import Http404
 from jiujin.accounts.models import User
 from jiujin.cadres.models import Cadre, CadreStatus, HealthStatus, LivingArrangement
 from jiujin.core.access import access_unit, is_volunteer
+from jiujin.health.selectors import active_condition_names
 from jiujin.orgs.models import OrgUnit
 
 from .matching import building_of, needs_of
@@ -144,7 +145,7 @@ def cadre_needs(cadre: Cadre) -> list[str]:
     return needs_of(
         living_arrangement=cadre.living_arrangement,
         health_status=cadre.health_status,
-        chronic_conditions=cadre.chronic_conditions,
+        chronic_conditions=active_condition_names(cadre),  # the health record is their only home
         tag_names=cadre.tags.values_list("name", flat=True),
     )
 

@@ -24,11 +24,11 @@ def test_it_shows_the_login_page(client: Any) -> None:
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
-def test_it_logs_in_and_lands_on_the_cadre_list(client: Any, cast: Any) -> None:
+def test_it_logs_in_and_lands_on_the_home_page(client: Any, cast: Any) -> None:
     response = client.post(LOGIN, {"username": cast.community_a.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("cadres:list")
-    assert client.get(reverse("cadres:list")).status_code == 200
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_a_wrong_password_is_a_chinese_error(client: Any, cast: Any) -> None:

@@ -6,12 +6,13 @@ from datetime import date
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from jiujin.audit.services import field_label
 from jiujin.cadres.masking import shown_id, shown_phone
 from jiujin.lib.dates import format_cn_date
+from jiujin.lib.phones import tel_uri
 
 register = template.Library()
 
@@ -26,6 +27,26 @@ def masked_id(number: str, show_full: bool = False) -> str:
 def phone_for(phone: str, show_full: bool) -> str:
     """`{{ c.phone_mobile|phone_for:show_sensitive }}`: full only for roles that may see it."""
     return shown_phone(phone, full=show_full)
+
+
+@register.filter
+def tel_for(phone: str, show_full: bool) -> str:
+    """`{{ c.phone_mobile|tel_for:show_sensitive }}`: a tap-to-call link for roles that see the number; for the
+    others the masked number, never linked (the link would carry the full number the page hides)."""
+    if not phone:
+        return ""
+    if not show_full:
+        return format_html('<span class="mono">{}</span>', shown_phone(phone, full=False))
+    return tel(phone)
+
+
+@register.filter
+def tel(phone: str) -> str:
+    """`{{ entry_phone|tel }}`: a tap-to-call link for numbers nobody masks (hotlines, 120, a worker's desk)."""
+    href = tel_uri(phone or "")
+    if not href:
+        return conditional_escape(phone or "")
+    return format_html('<a class="tel mono" href="{}">{}</a>', href, phone)
 
 
 @register.filter

@@ -40,7 +40,7 @@ def test_a_worker_finds_a_cadre_and_fixes_his_phone_on_a_phone(
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{live_server.url}/accounts/login/?next=/cadres/")  # login itself lands on the home page
     page.get_by_label("用户名").fill(cast.community_a.username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()

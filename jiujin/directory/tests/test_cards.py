@@ -153,3 +153,51 @@ def test_it_keeps_card_queries_constant(
         CadreFactory.create_batch(n, community=tree.community_a, responsible_worker=cast.community_a)
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_it_carries_the_worker_hotline_120_and_clinic_in_that_order(
+    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any
+) -> None:
+    text = pdf_text(client_for(cast.community_a).get(f"/directory/cadres/{cadre_a.pk}/card.pdf").content)
+    order = [
+        "王芳",
+        "13871110000",
+        "李青",
+        "0713-8123456",
+        "急救电话",
+        "120",
+        "东湖卫生服务站",
+        "0713-8888888",
+    ]
+    positions = [text.index(word) for word in order]
+    assert positions == sorted(positions), text
+    assert "未登记" not in text
+
+
+def test_it_says_which_numbers_are_missing_rather_than_printing_empty_lines(
+    tree: Any, cast: Any, client_for: Any
+) -> None:
+    from jiujin.lib.cards import MISSING_PHONE
+
+    cast.community_a.last_name, cast.community_a.first_name = "王", "芳"
+    cast.community_a.save(update_fields=["last_name", "first_name"])
+    cadre = CadreFactory(name="李建国", community=tree.community_a, responsible_worker=cast.community_a)
+    text = pdf_text(client_for(cast.community_a).get(f"/directory/cadres/{cadre.pk}/card.pdf").content)
+    # No directory at all and a worker with no phone: each required line is there, saying what is missing.
+    lines = [line.strip() for line in text.splitlines()]
+    assert f"联系人 王芳 {MISSING_PHONE}" in lines  # the worker has no phone on file
+    assert f"24小时热线 {MISSING_PHONE}" in lines and f"卫生服务站 {MISSING_PHONE}" in lines
+    assert "急救电话 医疗急救 120" in lines
+    assert not [line for line in lines if line in ("联系人", "24小时热线", "卫生服务站")]  # no bare label
+
+
+def test_it_does_not_print_120_twice_when_the_directory_lists_it(
+    tree: Any, cast: Any, cadre_a: Any, client_for: Any
+) -> None:
+    from jiujin.directory.selectors import directories_for
+    from jiujin.directory.services import card_lines
+
+    entry(tree.district, EntryKind.OTHER, "急救中心", "120", key="emergency")
+    lines = card_lines(cadre_a, directories_for([tree.community_a])[tree.community_a.pk], None)
+    assert [line.phone for line in lines].count("120") == 1
+    assert [line.label for line in lines][:4] == ["联系人", "24小时热线", "卫生服务站", "其他"]

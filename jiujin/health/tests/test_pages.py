@@ -106,7 +106,10 @@ def test_it_keeps_health_details_off_the_cadre_page(cadre_a: Any, cast: Any, cli
     HealthProfile.objects.create(cadre=cadre_a, allergies="青霉素")
     Condition.objects.create(cadre=cadre_a, name="阿尔茨海默病")
     page = client_for(cast.community_a).get(f"/cadres/{cadre_a.pk}/").content.decode()
-    assert "青霉素" not in page and "阿尔茨海默病" not in page
+    # Only the 慢性病 (their one home is here) show there, and only to readers with view_health.
+    assert "青霉素" not in page and "阿尔茨海默病" in page
+    street = client_for(cast.street).get(f"/cadres/{cadre_a.pk}/").content.decode()
+    assert "青霉素" not in street and "阿尔茨海默病" not in street
 
 
 def test_it_reads_the_record_in_constant_queries(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -268,12 +268,14 @@ def rate_row(page: str, label: str) -> str:
 
 def test_it_computes_completion_by_kind_and_community(september: Any, cast: Any, client_for: Any) -> None:
     page = client_for(cast.street).get("/visits/stats/?from=2026-09-01&to=2026-09-30").content.decode()
-    holiday = rate_row(page, "节日慰问")  # a_done2, a_late, a_open, b_done: 2 of 4
-    assert "50%" in holiday
+    # a_open is due after today: not yet owed, so not counted as not done.
+    holiday = rate_row(page, "节日慰问")  # a_done2, a_late, b_done: 2 of 3
+    assert "67%" in holiday
     assert "100%" in rate_row(page, "生日祝寿")
-    community_a = rate_row(page, "社区A")  # 2 done of 4 not cancelled, 1 overdue
-    assert [c.split(">")[-1] for c in community_a.split("</td>")[1:3]] == ["4", "2"]
-    assert "50%" in community_a and 'badge err">1<' in community_a
+    community_a = rate_row(page, "社区A")  # 2 done of the 3 due by today and not cancelled, 1 overdue
+    assert [c.split(">")[-1] for c in community_a.split("</td>")[1:3]] == ["3", "2"]
+    assert "67%" in community_a and 'badge err">1<' in community_a
+    assert "截至今天应访" in page
     assert "100%" in rate_row(page, "社区B")
     assert "社区Z" not in page
 
@@ -414,3 +416,23 @@ def test_it_says_when_the_agenda_shows_only_the_earliest_tasks(client_for, cast,
         page = client_for(cast.community_a).get("/visits/").content.decode()
     assert "任务1" in page and "任务3" not in page
     assert "只列出最早到期的 2 项" in page
+
+
+def test_it_counts_only_what_is_due_by_today(tree: Any, cast: Any, cadre_a: Any, client_for: Any) -> None:
+    from jiujin.visits.selectors import VisitFigures, rates_by_community, visit_figures_by_community
+
+    second = date(2026, 10, 2)
+    make_task(cadre_a, date(2026, 10, 1), status=TaskStatus.DONE)
+    make_task(cadre_a, date(2026, 10, 1), status=TaskStatus.OPEN)  # past due: overdue
+    make_task(cadre_a, date(2026, 10, 20), status=TaskStatus.DONE)  # done ahead of time: counts
+    for day in range(3, 31):  # the rest of the month's tasks, not yet owed on the 2nd
+        make_task(cadre_a, date(2026, 10, day))
+    [rate] = [r for r in rates_by_community(cast.street, date(2026, 10, 1), date(2026, 10, 31), today=second)
+              if r.label == "社区A"]  # fmt: skip
+    assert (rate.total, rate.done, rate.overdue, rate.percent) == (3, 2, 1, 67)  # not 2 of 31 (6 %)
+    communities = tree.street.children.all()
+    figures = visit_figures_by_community(cast.street, communities, today=second)
+    assert figures == {tree.community_a.pk: VisitFigures(done=2, due=3, overdue=1)}
+    assert (
+        visit_figures_by_community(cast.community_b, communities, today=second) == {}
+    )  # A: out of B's scope

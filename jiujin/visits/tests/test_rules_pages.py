@@ -233,3 +233,15 @@ def test_it_rejects_bad_milestones(milestones: str, tree: Any, cast: Any, client
 def test_it_shows_the_rules_link_to_staff_but_not_volunteers(cast: Any, client_for: Any) -> None:
     assert 'href="/visits/rules/"' in client_for(cast.community_a).get("/visits/").content.decode()
     assert "走访规则" not in client_for(cast.volunteer).get("/volunteers/me/").content.decode()
+
+
+def test_it_shows_chinese_labels_not_rule_codes(tree: Any, cast: Any, client_for: Any) -> None:
+    rule(tree.street, name="春节慰问", priority=3)  # code spring_festival, renamed by the street
+    rule(tree.street, code="double_ninth", name="重阳", month=9, day=9)
+    html = page(client_for(cast.street), tree.street)
+    table = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert "spring_festival" not in table and "double_ninth" not in table
+    assert "春节慰问" in table and "（春节）" in table and "重阳" in table and "（重阳）" not in table
+    assert ">重要<" in table and ">普通<" in table  # the priority, not 3 and 2
+    form = client_for(cast.street).get("/visits/rules/new/").content.decode()
+    assert "spring_festival（春节）" in form and '<option value="3">重要</option>' in form

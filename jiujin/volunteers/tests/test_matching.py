@@ -29,14 +29,14 @@ def test_it_reads_the_building_number_from_an_address(address: str, building: st
 
 def test_it_derives_needs_from_health_living_and_hobbies() -> None:
     needs = needs_of(
-        living_arrangement="alone", health_status="poor", chronic_conditions="高血压", tag_names=["书法"]
+        living_arrangement="alone", health_status="poor", chronic_conditions=["高血压"], tag_names=["书法"]
     )
     assert needs[:4] == ["医护", "护理", "陪诊", "康复"]
     assert "家务" in needs and needs[-1] == "书法"
     assert len(needs) == len(set(needs))
     assert (
         needs_of(
-            living_arrangement="with_children", health_status="good", chronic_conditions="", tag_names=[]
+            living_arrangement="with_children", health_status="good", chronic_conditions=[], tag_names=[]
         )
         == []
     )

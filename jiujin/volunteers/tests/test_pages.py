@@ -11,6 +11,7 @@ from django.template import Context, Template
 from jiujin.audit.models import AuditEvent
 from jiujin.cadres.models import HealthStatus, LivingArrangement
 from jiujin.cadres.tests.factories import CadreFactory, FamilyContactFactory
+from jiujin.health.models import Condition
 from jiujin.volunteers.models import ContactLog, Pairing, Volunteer
 
 from .helpers import make_volunteer, pair
@@ -282,9 +283,9 @@ def test_it_lists_flagged_contacts_for_the_community_until_followed_up(
 
 @pytest.fixture
 def paired(cadre_a: Any, volunteer_a: Any) -> Pairing:
-    cadre_a.chronic_conditions = "高血压"
+    Condition.objects.create(cadre=cadre_a, name="高血压")
     cadre_a.habits = "早睡早起"
-    cadre_a.save(update_fields=["chronic_conditions", "habits"])
+    cadre_a.save(update_fields=["habits"])
     FamilyContactFactory(cadre=cadre_a, name="张小明", relation="儿子", phone="13900001111")
     return pair(cadre_a, volunteer_a, started_on=date(2026, 5, 1))
 

@@ -1,0 +1,51 @@
+"""The home page ("/", and where a login lands): what to do today.
+
+A community worker sees the panels the apps register (`HomePanel`: visits due, requests, birthdays,
+reminders …) and who has gone quiet; a street, district or city user sees their units side by side from
+the registered `UnitFigure`s, each unit a link down the tree; a volunteer goes on to their own page.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from jiujin.core.access import LOGIN, access, is_volunteer
+from jiujin.core.http import AuthedRequest
+from jiujin.core.registry import home_panels_for
+from jiujin.lib.calendar import lunar_label
+
+from . import selectors
+
+
+@access(LOGIN)  # a volunteer may land here too: they are sent on to their own page
+@require_GET
+def home(request: AuthedRequest) -> HttpResponse:
+    if is_volunteer(request.user):
+        return redirect("volunteers:me")
+    if selectors.is_supervisor(request.user):
+        return _supervisor_home(request)
+    return _worker_home(request)
+
+
+def _today_context() -> dict[str, object]:
+    today = timezone.localdate()
+    return {"today": today, "today_lunar": lunar_label(today)}
+
+
+def _worker_home(request: AuthedRequest) -> HttpResponse:
+    context = _today_context() | {"panels": home_panels_for(request)}
+    return render(request, "home/worker.html", context)
+
+
+def _supervisor_home(request: AuthedRequest) -> HttpResponse:
+    today = timezone.localdate()
+    overview = selectors.overview_for(request.user, request.GET.get("unit"), today=today)
+    context = _today_context() | {
+        "overview": overview,
+        "rows": [(row, row.cells(overview.figures)) for row in overview.rows],
+        "whole": overview.whole.cells(overview.figures),
+    }
+    return render(request, "home/supervisor.html", context)

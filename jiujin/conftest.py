@@ -13,6 +13,7 @@ sibling district, who must see nothing of community A's cadres.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,6 +210,18 @@ def phone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             yield page
         finally:
             browser.close()
+
+
+SHOTS = Path(os.environ.get("JIUJIN_SHOTS", Path(__file__).resolve().parents[1] / "var" / "screenshots"))
+
+
+def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
+    """Save what a browser test saw as var/screenshots/NAME.png (or under $JIUJIN_SHOTS), for people to look
+    at: CI keeps them as artifacts of the run."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
 
 
 def fits_phone(page: Any) -> bool:

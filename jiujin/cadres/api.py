@@ -125,9 +125,8 @@ def _manager(request: HttpRequest) -> User:
 def bind_cadre_form(*, user: User, instance: Cadre, sent: dict[str, Any]) -> CadreForm:
     """The instance's current values (a new Cadre's defaults) overlaid with the fields the client sent."""
     form = CadreForm(current_values(instance) | _form_values(sent), user=user, instance=instance)
-    # The API names communities by code and workers by user name, not by database id.
-    for name, key in (("community", "code"), ("responsible_worker", "username")):
-        cast(forms.ModelChoiceField, form.fields[name]).to_field_name = key
+    # The API names communities by code and workers by user name (the person field reads it), not by id.
+    cast(forms.ModelChoiceField, form.fields["community"]).to_field_name = "code"
     return form
 
 

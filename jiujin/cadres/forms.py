@@ -14,6 +14,7 @@ from jiujin.lib.phones import mask_phone
 from jiujin.orgs.models import OrgUnit
 
 from .models import BirthdayCalendar, Cadre, CadreStatus, FamilyContact
+from .people import PersonField
 from .services import CadreData, FamilyContactValues
 from .tags import tag_names_check
 from .validation import check_identity, clean_phone, split_tags
@@ -87,6 +88,9 @@ class CadreForm(forms.ModelForm):
         label="爱好特长", required=False, help_text="用顿号或逗号分隔，如：书法、象棋"
     )
     work_unit_name = forms.CharField(label="原工作单位", required=False, max_length=200)
+    responsible_worker = PersonField(
+        label="联系人", required=False, help_text="负责联系这位老干部的社区工作人员；输入姓名或拼音后选择"
+    )
 
     class Meta:
         model = Cadre
@@ -112,9 +116,7 @@ class CadreForm(forms.ModelForm):
             mask_stored(self, self.instance, CADRE_MASKERS)
         communities = OrgUnit.objects.for_user(user).communities()
         cast(forms.ModelChoiceField, self.fields["community"]).queryset = communities
-        cast(forms.ModelChoiceField, self.fields["responsible_worker"]).queryset = User.objects.filter(
-            is_active=True, org_unit__in=communities
-        ).order_by("username")
+        cast(PersonField, self.fields["responsible_worker"]).scope(user=user)
         self.fields["birth_date"].required = False
         self.fields["gender"].required = False
         if self.instance.pk:
@@ -147,7 +149,19 @@ class CadreForm(forms.ModelForm):
                 data.update(id_number=info.number, birth_date=info.birth_date, gender=info.gender)
                 self._check_unique_id(info.number)
         self._clean_lunar(data)
+        self._clean_worker(data)
         return data
+
+    def _clean_worker(self, data: dict[str, Any]) -> None:
+        """The 联系人 must reach the cadre: a worker of its community or of a unit above it."""
+        person, community = data.get("responsible_worker"), data.get("community")
+        data["responsible_worker"] = worker = person.obj if person is not None else None
+        if worker is None or community is None:
+            return
+        if worker.org_unit is None or worker.org_unit.path not in community.chain_paths():
+            self.add_error(
+                "responsible_worker", f"{worker.display_name}不在{community.name}或其上级单位，不能做联系人"
+            )
 
     def _add_errors(self, exc: ValidationError) -> None:
         for field, messages in exc.message_dict.items():

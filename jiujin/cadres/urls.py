@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.cadre_detail, name="detail"),
     path("<int:pk>/edit/", views.cadre_edit_view, name="edit"),
     path("<int:pk>/status/", views.cadre_status_view, name="status"),
+    path("people/", views.people_suggest, name="people"),
 ]

@@ -28,6 +28,7 @@ from .filters import CadreFilterForm
 from .forms import BaseFamilyContactFormSet, CadreForm, FamilyContactFormSet, StatusChangeForm
 from .masking import sees_full_numbers
 from .models import MUST_KNOWS, Cadre, CadreStatus
+from .people import people_search
 from .selectors import (
     cadre_history,
     cadre_with_details,
@@ -248,3 +249,21 @@ def cadre_status_view(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"状态已改为：{CadreStatus(data['status']).label}")
             return redirect("cadres:detail", pk=cadre.pk)
     return render(request, "cadres/status.html", {"form": form, "cadre": cadre})
+
+
+# ---------------------------------------------------------------- people (pickers)
+
+
+@access(STAFF)
+@login_required
+@require_GET
+def people_suggest(request: AuthedRequest) -> HttpResponse:
+    """Suggestions for a person picker: `?field=NAME&NAME=typed&kinds=staff,volunteer[&cadre=PK]`, within the
+    caller's scope (and, given a cadre, only people who can reach that cadre)."""
+    params = request.GET
+    q = (params.get(params.get("field", "q"), "") or "")[:40]
+    kinds = [k for k in params.get("kinds", "staff").split(",") if k][:4]
+    cadre_pk = params.get("cadre", "")
+    cadre = get_cadre_for_user(request.user, cadre_pk) if cadre_pk else None
+    people = people_search(request.user, q, kinds=kinds, cadre=cadre)
+    return render(request, "cadres/_person_options.html", {"people": people, "q": q.strip()})

@@ -131,7 +131,7 @@ def transition_request(request: HttpRequest, request_id: int, payload: Transitio
     sr = _reread(user, request_id)
     if not may_transition(user, sr, payload.state):
         forbid("没有处理该工单的权限")
-    form = TransitionForm({**payload.dict(), "assignee": payload.assignee or ""}, user=user)
+    form = TransitionForm(TransitionForm.data_for(payload.dict()), user=user, cadre=sr.cadre)
     raise_form_errors(form)
     data = form.cleaned_data
     try:

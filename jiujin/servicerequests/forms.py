@@ -8,15 +8,14 @@ from django import forms
 
 from jiujin.accounts.models import User
 from jiujin.cadres.models import Cadre
+from jiujin.cadres.people import Person, PersonField
 from jiujin.lib.phones import PhoneError, normalize_phone
 from jiujin.orgs.models import OrgUnit
 
 from .models import RequestState, ResponseTarget, Satisfaction, ServiceRequest
-from .selectors import assignable_users, assignable_volunteers
 from .services import Assignee
 
-VOLUNTEER_PREFIX = "volunteer:"
-PROVIDER_PREFIX = "provider:"
+PROVIDER_PREFIX = "provider:"  # the API's way to name a service provider in `assignee`
 TRANSITION_STATES = [
     (s.value, s.label)
     for s in (RequestState.DISPATCHED, RequestState.ARRIVED, RequestState.COMPLETED, RequestState.CANCELLED)
@@ -82,53 +81,49 @@ class IntakeForm(forms.ModelForm):
 
 class TransitionForm(forms.Form):
     state = forms.ChoiceField(label="操作", choices=TRANSITION_STATES)
-    assignee = forms.CharField(
+    assignee = PersonField(
         label="处理人",
         required=False,
-        max_length=120,
-        help_text="工作人员用户名，或 volunteer:<编号> 表示志愿者",
-        widget=forms.TextInput(attrs={"list": "assignee-options", "autocomplete": "off"}),
+        kinds=("staff", "volunteer"),
+        help_text="输入工作人员或志愿者的姓名、拼音后选择；派给服务商时填下面两栏",
     )
     provider_name = forms.CharField(label="或服务商名称", required=False, max_length=100)
     provider_phone = forms.CharField(label="服务商电话", required=False, max_length=24)
     note = forms.CharField(label="备注", required=False, max_length=300)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, cadre: Cadre | None = None, **kwargs: Any) -> None:
+        """`cadre`: the request's; the picker then offers only workers who can see that cadre."""
         super().__init__(*args, **kwargs)
         self.user = user
+        cast(PersonField, self.fields["assignee"]).scope(user=user, cadre=cadre)
+
+    @staticmethod
+    def data_for(values: dict[str, Any]) -> dict[str, Any]:
+        """The API's `assignee` may be "provider:<name>": that is the provider field, not a person."""
+        text = str(values.get("assignee") or "").strip()
+        if text.startswith(PROVIDER_PREFIX):
+            return values | {"assignee": "", "provider_name": text.removeprefix(PROVIDER_PREFIX).strip()}
+        return values | {"assignee": text}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
         data["assignee_obj"] = None
-        if data.get("state") == RequestState.DISPATCHED:
-            assignee = self._assignee(data.get("assignee", "").strip(), data)
+        if data.get("state") == RequestState.DISPATCHED and "assignee" not in self.errors:
+            assignee = self._assignee(data.get("assignee"), data)
             if not assignee:
                 self.add_error("assignee", "派单须指定处理人（工作人员、志愿者或服务商）")
             data["assignee_obj"] = assignee
         return data
 
-    def _assignee(self, text: str, data: dict[str, Any]) -> Assignee:
-        if text.startswith(PROVIDER_PREFIX):
-            data["provider_name"] = text.removeprefix(PROVIDER_PREFIX).strip()
-            text = ""
-        if not text:
+    @staticmethod
+    def _assignee(person: Person | None, data: dict[str, Any]) -> Assignee:
+        if person is None:
             return Assignee(
                 provider_name=data.get("provider_name", ""), provider_phone=data.get("provider_phone", "")
             )
-        if text.startswith(VOLUNTEER_PREFIX):
-            pk = text.removeprefix(VOLUNTEER_PREFIX)
-            volunteer = assignable_volunteers(self.user).filter(pk=pk).first() if pk.isdigit() else None
-            if volunteer is None:
-                self.add_error("assignee", "没有找到该志愿者")
-            return Assignee(volunteer=volunteer)
-        user = assignable_users(self.user).filter(username=text).first()
-        if user is not None:
-            return Assignee(user=user)
-        # A volunteer's login name stands for the volunteer.
-        volunteer = assignable_volunteers(self.user).filter(user__username=text).first()
-        if volunteer is None:
-            self.add_error("assignee", f"没有找到处理人：{text}")
-        return Assignee(volunteer=volunteer)
+        if person.kind == "volunteer":
+            return Assignee(volunteer=person.obj)
+        return Assignee(user=person.obj)
 
 
 class RateForm(forms.Form):

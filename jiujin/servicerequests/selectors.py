@@ -13,18 +13,15 @@ from typing import Any
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 
-from jiujin.accounts.models import Role, User
+from jiujin.accounts.models import User
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.core.access import is_volunteer
-from jiujin.orgs.models import OrgUnit
 from jiujin.tasks.models import VisitRecord
-from jiujin.volunteers.models import Volunteer
 
 from .models import OPEN_STATES, WAITING_STATES, RequestState, ServiceRequest, ServiceRequestEvent
 
 BOARD_LIMIT = 50  # per state column: a dispatcher works the top of the board, the counts say the rest
 MINE_LIMIT = 50
-ASSIGNEE_OPTIONS_LIMIT = 300
 
 
 def requests_for_user(user: User) -> QuerySet[ServiceRequest]:
@@ -189,37 +186,6 @@ def cadre_matches(user: User, text: str, limit: int = 8) -> list[Cadre]:
     if not text.strip():
         return []
     return list(Cadre.objects.for_user(user).active().search(text).select_related("community")[:limit])
-
-
-def assignable_users(user: User, cadre: Cadre | None = None) -> QuerySet[User]:
-    """Workers a dispatcher may send: active staff of units in their scope, and themselves.
-
-    Given the request's cadre, only those whose unit contains the cadre's community (the ones
-    `Cadre.objects.for_user` lets see the cadre): anyone else would get a 404 for their own request.
-    """
-    units = OrgUnit.objects.for_user(user).values("pk")
-    staff = Q(org_unit__in=units) & ~Q(role=Role.VOLUNTEER) & Q(role__in=[Role.COMMUNITY, Role.STREET])
-    if cadre is not None:
-        staff &= Q(org_unit__path__in=cadre.community.chain_paths())
-    return User.objects.filter(staff | Q(pk=user.pk), is_active=True).order_by("username")
-
-
-def assignable_volunteers(user: User) -> QuerySet[Volunteer]:
-    return Volunteer.objects.filter(community__in=OrgUnit.objects.for_user(user).values("pk"), active=True)
-
-
-def assignee_options(user: User, cadre: Cadre | None = None) -> list[tuple[str, str]]:
-    """(value, label) for the dispatch picker's datalist; two queries, capped. Given the request's cadre,
-    only workers who can see that cadre are suggested."""
-    users = [
-        (u.username, f"{u.display_name}（工作人员）")
-        for u in assignable_users(user, cadre)[:ASSIGNEE_OPTIONS_LIMIT]
-    ]
-    volunteers = [
-        (f"volunteer:{v.pk}", f"{v.name}（志愿者）")
-        for v in assignable_volunteers(user).only("pk", "name").order_by("name")[:ASSIGNEE_OPTIONS_LIMIT]
-    ]
-    return users + volunteers
 
 
 def visit_record_for_user(user: User, pk: Any) -> VisitRecord | None:

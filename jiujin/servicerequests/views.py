@@ -124,7 +124,7 @@ def board(request: AuthedRequest) -> HttpResponse:
 def _board_context(request: AuthedRequest, notice: str = "", kind: str = "") -> dict[str, Any]:
     return {
         "board": selectors.board_for(request.user, timezone.now()),
-        "assignees": selectors.assignee_options(request.user),
+        "show_sensitive": sees_full_numbers(request.user),
         "notice": notice,
         "notice_kind": kind,
     }
@@ -205,8 +205,7 @@ def _detail_context(request: AuthedRequest, sr: ServiceRequest, **forms: Any) ->
         "events": selectors.request_timeline(sr),
         "actions": actions,
         "can_dispatch": user.can(DISPATCH),
-        "assignees": selectors.assignee_options(user, sr.cadre) if "dispatched" in actions else [],
-        "transition_form": forms.get("transition_form") or TransitionForm(user=user),
+        "transition_form": forms.get("transition_form") or TransitionForm(user=user, cadre=sr.cadre),
         "rate_form": forms.get("rate_form") or RateForm(),
         "can_rate": sr.state == "completed" and (user.can(DISPATCH) or is_assignee(user, sr)),
         "show_sensitive": sees_full_numbers(user),
@@ -224,7 +223,7 @@ def _allowed(user: User, sr: ServiceRequest, state: str) -> bool:
 def transition(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     sr = selectors.request_for_user(user, pk, timezone.now())  # 404 before 403: out of scope looks missing
-    form = TransitionForm(request.POST, user=user)
+    form = TransitionForm(request.POST, user=user, cadre=sr.cadre)
     state = request.POST.get("state", "")
     if not may_transition(user, sr, state):
         raise PermissionDenied("没有处理该工单的权限")

@@ -30,3 +30,8 @@ class VolunteersConfig(AppConfig):
         from .home_panels import register as home_register
 
         home_register()  # the home page's panels, figures and kinds of contact
+        from jiujin.cadres.people import person_source_register
+
+        from .people import VolunteerSource
+
+        person_source_register(VolunteerSource())  # pickers of 处理人 and 一助一 partners name volunteers too

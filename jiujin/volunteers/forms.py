@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -12,6 +12,7 @@ from django.utils import timezone
 from jiujin.accounts.models import User
 from jiujin.cadres.forms import kept, mask_stored
 from jiujin.cadres.masking import sees_full_numbers
+from jiujin.cadres.people import PersonField
 from jiujin.lib.phones import PhoneError, mask_phone, normalize_phone
 
 from .models import ContactLog, Volunteer
@@ -100,11 +101,19 @@ class _NotInFuture:
 
 class PairingForm(_NotInFuture, forms.Form):
     started_on = forms.DateField(label="结对日期", widget=_date_input())
+    # Besides the ranked suggestions (each a button sending `volunteer`), any volunteer in scope by name.
+    other_volunteer = PersonField(label="志愿者", required=False, kinds=("volunteer",))
 
-    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User | None = None, today: date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["started_on"].initial = self.today
+        if user is not None:
+            cast(PersonField, self.fields["other_volunteer"]).scope(user=user)
+        else:  # the API names the volunteer by id
+            del self.fields["other_volunteer"]
 
     def clean_started_on(self) -> date:
         return self._not_after_today("started_on", "结对日期不能晚于今天")

@@ -50,7 +50,6 @@ from .services import (
 )
 
 MY_CONTACTS_SHOWN = 20
-OTHERS_LIMIT = 300  # the "other volunteer" picker; a district has more, the suggestions rank them
 
 
 def _require_manage(user: User) -> None:
@@ -199,11 +198,11 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cadre_pairing(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
     cadre = get_cadre_for_user(request.user, cadre_pk)
-    form = PairingForm(request.POST or None)
+    form = PairingForm(request.POST or None, user=request.user)
     if request.method == "POST":
         _require_manage(request.user)
-        volunteer = _chosen_volunteer(request)
-        if form.is_valid() and volunteer is not None:
+        volunteer = _chosen_volunteer(request, form) if form.is_valid() else None
+        if volunteer is not None:
             try:
                 pairing_create(
                     actor=actor_from_request(request),
@@ -218,19 +217,20 @@ def cadre_pairing(request: AuthedRequest, cadre_pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"{cadre.name} 已与志愿者 {volunteer.name} 结对")
                 return redirect("volunteers:cadre", cadre_pk=cadre.pk)
-        elif volunteer is None:
+        elif form.is_valid():
             form.add_error(None, "请选择一位志愿者")
     else:
         cadre_record_view(actor=actor_from_request(request), cadre=cadre, detail="查看一助一结对")
     return render(request, "volunteers/pairing.html", _pairing_context(request, cadre, form))
 
 
-def _chosen_volunteer(request: AuthedRequest) -> Volunteer | None:
-    # A suggestion's button sends `volunteer`; the "other volunteer" picker sends `other_volunteer`.
-    pk = request.POST.get("volunteer") or request.POST.get("other_volunteer")
-    if not pk:
-        return None
-    return selectors.volunteer_for_user(request.user, pk)  # someone else's volunteer: 404
+def _chosen_volunteer(request: AuthedRequest, form: PairingForm) -> Volunteer | None:
+    # A suggestion's button sends `volunteer`; the picker below them names anyone else in scope.
+    pk = request.POST.get("volunteer")
+    if pk:
+        return selectors.volunteer_for_user(request.user, pk)  # someone else's volunteer: 404
+    other = form.cleaned_data.get("other_volunteer")
+    return other.obj if other is not None else None
 
 
 def _pairing_context(request: AuthedRequest, cadre: Cadre, form: PairingForm) -> dict[str, Any]:
@@ -246,10 +246,6 @@ def _pairing_context(request: AuthedRequest, cadre: Cadre, form: PairingForm) ->
         "building": building_of(cadre.address),
         "needs": needs,
         "suggestions": suggestions,
-        "others": selectors.volunteers_for(user)
-        .filter(active=True)
-        .select_related("community")
-        .order_by("community__path", "name")[:OTHERS_LIMIT],
         "current": current,
         "history": [p for p in history if p is not current],
         "form": form,

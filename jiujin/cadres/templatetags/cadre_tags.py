@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from jiujin.audit.services import field_label
 from jiujin.cadres.masking import shown_id, shown_phone
+from jiujin.cadres.people import person_label, picker_context
 from jiujin.lib.dates import format_cn_date
 from jiujin.lib.phones import tel_uri
 
@@ -66,3 +67,16 @@ def or_blank(value: Any) -> str:
 def field_labels(event: Any) -> str:
     """An audit row's changed columns as the form of its subject calls them: "家庭住址、爱好特长"."""
     return "、".join(field_label(event.subject_type or "cadres.cadre", name) for name in event.changes)
+
+
+@register.inclusion_tag("cadres/_person_picker.html")
+def person_picker(
+    name: str, kinds: str, *, key: Any = "", cadre: Any = None, initial: Any = None
+) -> dict[str, Any]:
+    """`{% person_picker "assignee" "staff,volunteer" key=r.pk cadre=r.cadre initial=worker %}`: a person picker
+    outside a form object (the board's quick dispatch, one per card: `key` keeps the ids apart); the initial
+    person is a stored staff user."""
+    text, token = person_label(initial)
+    element_id = f"{name}-{key}" if key != "" else f"id_{name}"
+    cadre_pk = cadre.pk if cadre is not None else None
+    return {"picker": picker_context(name, element_id, kinds.split(","), cadre_pk, text, token)}

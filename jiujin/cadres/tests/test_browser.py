@@ -5,19 +5,16 @@ Run: `.venv/bin/pytest jiujin/cadres/tests/test_browser.py -m browser` (Debian C
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.cadres.models import Cadre
-from jiujin.conftest import PASSWORD
+from jiujin.conftest import PASSWORD, screenshot
 
 MOBILE = re.compile(r"^手机")  # not 座机, nor the family contacts' 电话
-SHOTS = Path(os.environ.get("JIUJIN_SHOTS", "/tmp/shots"))
 
 pytestmark = pytest.mark.browser
 
@@ -25,11 +22,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def page(phone: Any) -> Any:
     return phone
-
-
-def _shot(page: Any, name: str, *, full_page: bool = True) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def test_a_worker_finds_a_cadre_and_fixes_his_phone_on_a_phone(
@@ -52,12 +44,12 @@ def test_a_worker_finds_a_cadre_and_fixes_his_phone_on_a_phone(
     expect(page.locator("#results")).to_contain_text("共 1 人")
     link = page.locator("#results").get_by_role("link", name="张德明")
     expect(link).to_be_visible()
-    _shot(page, "list-375")
+    screenshot(page, "list-375")
 
     link.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("张德明")
     expect(page.get_by_text("① 住址和联系方式")).to_be_visible()
-    _shot(page, "detail-375")
+    screenshot(page, "detail-375")
 
     page.get_by_role("link", name="编辑").click()
     page.get_by_label(MOBILE).fill("1234")
@@ -65,7 +57,7 @@ def test_a_worker_finds_a_cadre_and_fixes_his_phone_on_a_phone(
     error = page.locator(".field.has-error", has=page.get_by_label(MOBILE)).locator(".errorlist")
     expect(error).to_contain_text("手机号应为11位")
     error.scroll_into_view_if_needed()
-    _shot(page, "edit-error-375", full_page=False)
+    screenshot(page, "edit-error-375", full_page=False)
 
     page.get_by_label(MOBILE).fill("13912345678")
     page.get_by_role("button", name="保存").click()

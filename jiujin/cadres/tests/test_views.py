@@ -46,7 +46,11 @@ def form_data(cadre: Cadre, **overrides: Any) -> dict[str, Any]:
         "work_unit_name": cadre.work_unit.name if cadre.work_unit else "",
         "retirement_date": "",
         "community": cadre.community_id,
-        "responsible_worker": cadre.responsible_worker_id or "",
+        # The 联系人 picker posts what the box shows and the picked person's token.
+        "responsible_worker": "",
+        "responsible_worker_pick": f"staff:{cadre.responsible_worker_id}"
+        if cadre.responsible_worker_id
+        else "",
         "address": cadre.address,
         "phone_mobile": cadre.phone_mobile,
         "phone_landline": "",

@@ -7,16 +7,13 @@ Run: `.venv/bin/pytest jiujin/core/tests/test_browser.py -m browser -p no:cachep
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from jiujin.cadres.tests.factories import CadreFactory
-from jiujin.conftest import PASSWORD, fits_phone
+from jiujin.conftest import PASSWORD, fits_phone, screenshot
 
-SHOTS = Path(os.environ.get("JIUJIN_SHOTS", Path(__file__).resolve().parents[3] / "var" / "screenshots"))
 PHONE, DESKTOP = {"width": 375, "height": 812}, {"width": 1366, "height": 900}
 
 pytestmark = pytest.mark.browser
@@ -37,11 +34,6 @@ def _login(page: Any, url: str, username: str, next_url: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}{next_url}")
-
-
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _inside(inner: list[float], outer: list[float]) -> bool:
@@ -84,11 +76,11 @@ def test_it_shows_intake_choices_the_menu_and_a_short_cadre_list_on_a_phone_and_
     # The intake form at 375 px and at 1366 px.
     _check_intake_chips(phone, 375)
     assert fits_phone(phone)
-    _shot(phone, "intake-375")
+    screenshot(phone, "intake-375")
     phone.set_viewport_size(DESKTOP)
     phone.reload()
     _check_intake_chips(phone, 1366)
-    _shot(phone, "intake-1366")
+    screenshot(phone, "intake-1366")
 
     # At 1366 px the whole menu is in the bar; no menu button.
     entries = phone.locator("#site-nav a")
@@ -110,7 +102,7 @@ def test_it_shows_intake_choices_the_menu_and_a_short_cadre_list_on_a_phone_and_
         assert entries.nth(i).is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= 375, i
         assert box["height"] >= 44
     assert fits_phone(phone)
-    _shot(phone, "menu-375")
+    screenshot(phone, "menu-375")
     toggle.click()
     assert not entries.first.is_visible()
 
@@ -120,5 +112,5 @@ def test_it_shows_intake_choices_the_menu_and_a_short_cadre_list_on_a_phone_and_
     assert height < 4000, height
     assert phone.locator("table.cadres a[href='tel:13871234567']").count() == 30
     assert fits_phone(phone)
-    _shot(phone, "cadres-375")
+    screenshot(phone, "cadres-375")
     assert phone.problems == []

@@ -3,20 +3,16 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
 
 from jiujin.cadres.tests.factories import CadreFactory
-from jiujin.conftest import PASSWORD, fits_phone
+from jiujin.conftest import PASSWORD, fits_phone, screenshot
 from jiujin.tasks.models import TaskStatus
 from jiujin.visits.tests.helpers import NOW, TODAY, make_task
-
-SHOTS = Path(os.environ.get("JIUJIN_SHOTS", "/tmp/shots"))
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +25,6 @@ def _login(phone: Any, url: str, username: str) -> None:
     phone.wait_for_url(f"{url}/")
 
 
-def _shot(phone: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
 def test_it_records_a_visit_straight_from_today(
     live_server: Any, transactional_db: Any, cadre_a: Any, cast: Any, phone: Any
 ) -> None:
@@ -43,7 +34,7 @@ def test_it_records_a_visit_straight_from_today(
         panel = phone.locator("section.visits-due")
         assert "住院探视" in panel.inner_text() and cadre_a.address in panel.inner_text()
         assert fits_phone(phone)
-        _shot(phone, "home-worker-375")
+        screenshot(phone, "home-worker-375")
 
         panel.get_by_role("link", name="记录走访").click()
         form = phone.locator("form.record-form")
@@ -66,11 +57,11 @@ def test_it_shows_a_district_its_units_at_both_widths(
     table = phone.locator("table.home-units")
     assert "东湖街道" in table.inner_text()
     assert fits_phone(phone)
-    _shot(phone, "home-district-375")
+    screenshot(phone, "home-district-375")
     phone.set_viewport_size({"width": 1366, "height": 900})
     phone.reload()
     assert table.locator("thead").is_visible()
-    _shot(phone, "home-district-1366")
+    screenshot(phone, "home-district-1366")
     table.get_by_role("link", name="东湖街道").click()
     phone.wait_for_url(f"{live_server.url}/?unit={tree.street.code}")
     assert "社区A" in phone.locator("table.home-units").inner_text()

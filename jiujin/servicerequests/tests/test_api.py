@@ -66,7 +66,7 @@ def test_it_validates_in_chinese(api_as: Any, cast: Any, cadre_a: Any) -> None:
     response = api.post(
         f"/service-requests/{request.pk}/transitions", {"state": "dispatched", "assignee": "worker-z"}
     )
-    assert response.json()["detail"][0]["msg"] == "没有找到处理人：worker-z"
+    assert response.json()["detail"][0]["msg"] == "没有找到处理人「worker-z」：请输入姓名或拼音，从建议中选择"
 
 
 def test_it_walks_the_request_through_its_states_and_times_the_arrival(

@@ -1,4 +1,4 @@
-"""A dispatcher on a 375 px phone takes an emergency call, dispatches it, sees the late arrival in red on the
+"""A dispatcher on a 375 px phone takes an emergency call, dispatches it to a volunteer typed by name, sees the late arrival in red on the
 board, completes it and records the cadre's rating."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.db.models import F
 
-from jiujin.conftest import PASSWORD, fits_phone
+from jiujin.conftest import PASSWORD, fits_phone, screenshot
 from jiujin.servicerequests.models import ServiceRequest
+from jiujin.volunteers.tests.helpers import make_volunteer
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +21,7 @@ def test_it_takes_an_emergency_call_through_to_a_late_arrival_and_a_rating(
     live_server: Any, transactional_db: Any, cadre_a: Any, cast: Any, phone: Any
 ) -> None:
     url = live_server.url
+    volunteer = make_volunteer(cadre_a.community, name="张丽", phone="13812345678")
     phone.goto(f"{url}/accounts/login/?next=/requests/new/")
     phone.fill("input[name=username]", cast.community_a.username)
     phone.fill("input[name=password]", PASSWORD)
@@ -40,14 +42,27 @@ def test_it_takes_an_emergency_call_through_to_a_late_arrival_and_a_rating(
     request = ServiceRequest.objects.get()
     assert (request.urgency, request.category, request.target_minutes) == ("emergency", "emergency_help", 20)
 
-    # Dispatch from the board: the responsible worker is prefilled.
+    # Dispatch from the board: the responsible worker is prefilled; the dispatcher types a volunteer's name
+    # instead and taps the suggestion.
     phone.goto(f"{url}/requests/board/")
     card = phone.locator(f"#sr-{request.pk}")
     assert card.get_attribute("data-state") == "received"
-    assert card.locator("input[name=assignee]").input_value() == cast.community_a.username
+    box = card.locator("input[name=assignee]")
+    assert box.input_value() == f"{cast.community_a.username}（工作人员）"
+    box.fill("")
+    box.press_sequentially("张丽")
+    option = card.locator(f"[data-pick='volunteer:{volunteer.pk}']")
+    option.wait_for()
+    assert "138****5678" not in option.inner_text() and "13812345678" in option.inner_text()
+    screenshot(phone, "dispatch-by-name-375")
+    option.click()
+    assert box.input_value() == "张丽（志愿者）"
     assert fits_phone(phone)
     card.get_by_role("button", name="派单").click()
     phone.locator(f"#sr-{request.pk}[data-state=dispatched]").wait_for()
+    assert ServiceRequest.objects.get(pk=request.pk).assignee_volunteer == volunteer
+    assert "张丽（志愿者）" in card.locator(".sr-where").inner_text()
+    screenshot(phone, "board-card-375")
 
     # 25 minutes pass before the worker arrives (the clock is moved in the database, not in the server).
     ServiceRequest.objects.filter(pk=request.pk).update(

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from jiujin.cadres.people import people_search
 from jiujin.servicerequests.models import ServiceRequest
-from jiujin.servicerequests.selectors import assignable_users, assignee_options
 
 from .helpers import make_request
 
@@ -15,27 +15,28 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_suggests_only_workers_who_can_see_the_cadre(cast: Any, cadre_a: Any) -> None:
-    suggested = {value for value, _label in assignee_options(cast.street, cadre_a)}
-
-    assert {"worker-a", "street"} <= suggested
-    assert "worker-b" not in suggested
-    assert set(assignable_users(cast.street, cadre_a).values_list("username", flat=True)) == {
-        "street",
-        "worker-a",
+    suggested = {p.obj.username for p in people_search(cast.street, "w", kinds=["staff"], cadre=cadre_a)}
+    assert suggested == {"worker-a"}
+    assert {p.obj.username for p in people_search(cast.street, "street", kinds=["staff"], cadre=cadre_a)} == {
+        "street"
     }
-    # Without a cadre (the board's shared picker) the whole scope is offered, the service checks each one.
-    assert "worker-b" in {u.username for u in assignable_users(cast.street)}
+    # Without a cadre (a new cadre's 联系人) the whole scope is offered.
+    assert "worker-b" in {p.obj.username for p in people_search(cast.street, "w", kinds=["staff"])}
 
 
-def test_it_leaves_an_out_of_sight_worker_out_of_the_detail_pages_picker(
+def test_it_leaves_an_out_of_sight_worker_out_of_the_detail_pages_suggestions(
     client_for: Any, cast: Any, cadre_a: Any
 ) -> None:
     request = make_request(cast.street, cadre_a)
+    client = client_for(cast.street)
 
-    page = client_for(cast.street).get(f"/requests/{request.pk}/").content.decode()
-
-    assert '<option value="worker-a">' in page
-    assert '<option value="worker-b">' not in page
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert f'"cadre": "{cadre_a.pk}"' in page  # the picker suggests for this cadre
+    options = client.get(
+        "/cadres/people/", {"field": "assignee", "assignee": "worker", "kinds": "staff", "cadre": cadre_a.pk}
+    ).content.decode()
+    assert f'data-pick="staff:{cast.community_a.pk}"' in options
+    assert f'data-pick="staff:{cast.community_b.pk}"' not in options
 
 
 def test_it_refuses_on_the_page_to_dispatch_to_a_worker_who_cannot_see_the_cadre(

@@ -182,7 +182,7 @@ def test_it_says_why_a_transition_was_refused(client_for: Any, cast: Any, cadre_
         {"from": "board", "state": "dispatched", "assignee": "nobody"},
         headers={"HX-Request": "true"},
     ).content.decode()
-    assert "没有找到处理人：nobody" in board
+    assert "没有找到处理人「nobody」" in board
 
 
 def test_it_refuses_a_worker_of_another_community_as_assignee(

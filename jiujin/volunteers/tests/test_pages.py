@@ -179,8 +179,8 @@ def test_it_suggests_pairs_and_re_pairs_from_the_cadre_page(
     )
     assert first.status_code == 302
     second = client.post(
-        f"/volunteers/cadres/{cadre_a.pk}/", {"other_volunteer": other.pk, "started_on": "2026-09-01"}
-    )
+        f"/volunteers/cadres/{cadre_a.pk}/", {"other_volunteer": "老周", "started_on": "2026-09-01"}
+    )  # typed by name, no suggestion tapped
     assert second.status_code == 302
     page = client.get(f"/volunteers/cadres/{cadre_a.pk}/").content.decode()
     current = page[page.index('id="current"') : page.index('id="pair"')]

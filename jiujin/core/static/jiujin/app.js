@@ -16,3 +16,23 @@ document.addEventListener("click", (event) => {
   toggle.setAttribute("aria-expanded", String(open));
   menu.classList.toggle("open", open);
 });
+
+// Person pickers (cadres/_person_picker.html): a tapped suggestion fills the name and the hidden token;
+// typing again clears the token, so what is saved is always what the box shows.
+document.addEventListener("click", (event) => {
+  const option = event.target.closest("[data-pick]");
+  if (!option) return;
+  const picker = option.closest("[data-person-picker]");
+  const text = picker.querySelector("[data-person-text]");
+  picker.querySelector("[data-person-token]").value = option.dataset.pick;
+  text.value = option.dataset.label;
+  text.setAttribute("aria-expanded", "false");
+  option.closest("[role=listbox]").replaceChildren();
+  text.focus();
+});
+document.addEventListener("input", (event) => {
+  const text = event.target.closest && event.target.closest("[data-person-text]");
+  if (!text) return;
+  text.closest("[data-person-picker]").querySelector("[data-person-token]").value = "";
+  text.setAttribute("aria-expanded", "true");
+});

@@ -195,7 +195,7 @@ class Cadre(models.Model):
     id_number = models.CharField("身份证号", max_length=18, unique=True)
     birth_date = models.DateField("出生日期")
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
-    is_party_member = models.BooleanField("中共党员", default=True)
+    is_party_member = models.BooleanField("中共党员", default=False)
     party_branch = models.CharField("所在党支部", max_length=100, blank=True)
     category = models.CharField("类别", max_length=10, choices=Category.choices)
     rank = models.CharField("职级", max_length=10, choices=Rank.choices, default=Rank.OTHER)

@@ -49,7 +49,11 @@ def test_it_creates_a_cadre_through_the_page_form(cast, api_as):
     assert (cadre.birth_date, cadre.gender, cadre.phone_mobile) == (date(1941, 3, 9), "F", "13907130001")
     assert cadre.community.code == "421102001001"
     assert cadre.responsible_worker == cast.community_a
-    assert (cadre.ethnicity, cadre.is_party_member, cadre.rank) == ("汉族", True, "other")
+    assert (cadre.ethnicity, cadre.is_party_member, cadre.rank) == (
+        "汉族",
+        False,
+        "other",
+    )  # membership is not assumed
     assert record["tags"] == ["书法", "象棋"]
     assert record["work_unit"]["name"] == "黄冈市教育局"
     assert record["id_number"] == NEW_ID

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -39,7 +40,7 @@ def form_data(cadre: Cadre, **overrides: Any) -> dict[str, Any]:
         "gender": cadre.gender,
         "birth_date": cadre.birth_date.isoformat(),
         "ethnicity": cadre.ethnicity,
-        "is_party_member": "on",
+        "is_party_member": "on" if cadre.is_party_member else "",
         "party_branch": "",
         "category": cadre.category,
         "rank": cadre.rank,
@@ -496,6 +497,19 @@ def test_a_family_contact_error_is_shown_too(client_for: Any, cast: Any, cadre_a
     assert response.status_code == 200
     assert "请更正" in response.content.decode()
     assert not cadre_a.family_contacts.exists()
+
+
+def test_it_ticks_nothing_about_party_membership_on_a_new_cadre(client_for: Any, cast: Any) -> None:
+    html = client_for(cast.community_a).get(reverse("cadres:create")).content.decode()
+    box = re.search(r'<input type="checkbox" name="is_party_member"[^>]*>', html)
+    assert box is not None and "checked" not in box.group(0)
+    assert (
+        client_for(cast.community_a)
+        .get(reverse("cadres:create"))
+        .context["form"]
+        .initial.get("responsible_worker")
+        == cast.community_a.pk
+    )  # the worker entering a cadre of their community is its 联系人 until changed
 
 
 def test_a_community_worker_creates_a_cadre(client_for: Any, cast: Any, tree: Any) -> None:

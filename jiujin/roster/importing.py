@@ -8,7 +8,7 @@ Rows are cleaned by `parsing`; here they are planned against the database and wr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -23,9 +23,11 @@ from jiujin.audit.services import Actor, audit_record_batch
 from jiujin.cadres.models import Cadre, CadreStatus, FamilyContact, Tag, WorkUnit
 from jiujin.cadres.tags import tag_scope_path
 from jiujin.lib.roster import RosterFormatError, RosterRow, RosterTable, open_roster
+from jiujin.lib.roster_headers import HeaderColumn
 from jiujin.orgs.models import OrgUnit
 
-from .headers import column_labels
+from .headers import CHRONIC_NOTICE, FIELD_LABELS, column_labels
+from .mapping import unit_mapping
 from .parsing import ParsedRow, RowError, RowParser, community_lookup
 
 CHUNK = 1000
@@ -54,11 +56,26 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
-    unknown_headers: list[str] = field(default_factory=list)
+    columns: list[HeaderColumn] = field(default_factory=list)  # every labelled column of the file
+    notices: list[str] = field(default_factory=list)  # recognised columns the import does not store
+    missing: list[str] = field(default_factory=list)  # labels of required columns the file lacks
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def unknown_columns(self) -> list[HeaderColumn]:
+        return [c for c in self.columns if c.unknown]
+
+    @property
+    def unknown_headers(self) -> list[str]:
+        return [c.text for c in self.unknown_columns]
+
+    @property
+    def needs_mapping(self) -> bool:
+        """Whether the worker should say what some columns hold: unrecognised ones, or a missing one."""
+        return bool(self.unknown_columns or self.missing)
 
     @property
     def summary(self) -> str:
@@ -362,20 +379,32 @@ def cadre_import_roster(
     dry_run: bool,
     filename: str | None = None,
     progress: Progress | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import a roster into `community` (or a street, when the file names each row's 社区).
 
     Rows whose ID number is already registered in scope update that cadre (blank cells never clear
-    stored values); others are created. Any error anywhere means nothing is written. Raises
-    RosterFormatError when the file cannot be read as a roster at all.
+    stored values); others are created. Any error anywhere means nothing is written. Columns are read
+    with `mapping` (header -> field), by default the unit's remembered one, before the built-in names.
+    Raises RosterFormatError (RosterColumnsError when the header lacks a required column) when the file
+    cannot be read as a roster at all.
     """
     path = None if isinstance(source, RosterTable) else Path(source)
-    table = source if isinstance(source, RosterTable) else open_roster(path, filename=filename)  # type: ignore[arg-type]
+    if mapping is None:
+        mapping = unit_mapping(community)
+    table = (
+        source if isinstance(source, RosterTable) else open_roster(path, filename=filename, mapping=mapping)  # type: ignore[arg-type]
+    )
     with table:
         has_column = "community" in table.columns.values()
         if not community.is_community and not has_column:
             raise RosterFormatError(f"导入到「{community.name}」时，花名册需要有「社区」或「社区代码」列")
-        result = ImportResult(dry_run=dry_run, unknown_headers=list(table.unknown_headers))
+        result = ImportResult(dry_run=dry_run, columns=list(table.header_columns))
+        result.notices = [
+            CHRONIC_NOTICE.format(column=table.labels.get(col, FIELD_LABELS[name]))
+            for col, name in table.columns.items()
+            if name == "chronic_conditions"
+        ]
         parser = RowParser(community, community_lookup(community) if has_column else None)
         importer = _Importer(target=community, actor=actor, dry_run=dry_run, result=result)
         for chunk in _chunks(table.rows, CHUNK):
@@ -390,6 +419,8 @@ def cadre_import_roster(
             if progress:
                 progress(result.rows, table.total_rows_hint)
         importer.finish(filename or (path.name if path else ""))
+    if "category" not in table.columns.values() and any(e.field == "category" for e in result.errors):
+        result.missing.append(FIELD_LABELS["category"])
     if result.errors:
         labels = column_labels(table)
         for error in result.errors:

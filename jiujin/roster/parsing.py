@@ -17,7 +17,7 @@ from phonenumbers import PhoneMetadata
 
 from jiujin.cadres.models import Cadre
 from jiujin.cadres.tags import tag_names_check
-from jiujin.cadres.validation import check_identity, choice_value, clean_phone, split_tags
+from jiujin.cadres.validation import CHOICE_ALIASES, check_identity, choice_value, clean_phone, split_tags
 from jiujin.lib.dates import DateParseError, format_cn_date, parse_loose_date
 from jiujin.lib.roster import RosterRow
 from jiujin.lib.text import clean_cell, clean_text, has_control_chars
@@ -38,13 +38,44 @@ PARTY_VALUES = {
     "党员": True,
     "中共预备党员": True,
     "预备党员": True,
+    "中国共产党党员": True,
+    "共产党员": True,
+    "中共": True,
     "是": True,
     "群众": False,
     "否": False,
+    "无": False,
     "非党员": False,
+    "非中共党员": False,
     "无党派": False,
     "无党派人士": False,
+    "民主党派": False,
+    "共青团员": False,
 }
+# Roster spellings beyond the shared labels (cadres.validation.CHOICE_ALIASES), each mapped to one of them.
+CHOICE_VARIANTS: dict[str, dict[str, str]] = {
+    "gender": {"男性": "男", "女性": "女", "男士": "男", "女士": "女"},
+    "category": {"离": "离休", "退": "退休", "离休老干部": "离休", "退休老干部": "退休"},
+    "rank": {
+        **dict.fromkeys(("正厅", "副厅", "厅局", "局级", "正局级", "副局级", "地厅级"), "厅局级"),
+        **dict.fromkeys(("正处", "副处", "县级", "县处", "正县", "副县", "处级干部"), "县处级"),
+        **dict.fromkeys(("正科", "副科", "乡科", "科级干部", "股级"), "乡科级"),
+        **dict.fromkeys(("一般干部", "无", "其它"), "其他"),
+    },
+    "living_arrangement": {
+        **dict.fromkeys(("独居老人", "一人居住", "单独居住"), "独居"),
+        **dict.fromkeys(("空巢老人", "与配偶同住", "与老伴同住", "夫妻同住", "老两口同住"), "空巢"),
+        **dict.fromkeys(("与子女居住", "和子女同住", "同子女居住", "随子女居住"), "与子女同住"),
+        **dict.fromkeys(("敬老院", "福利院", "养老中心", "养老公寓", "入住养老机构"), "养老机构"),
+    },
+    "health_status": {
+        **dict.fromkeys(("较好", "很好", "正常", "基本健康", "健康良好"), "良好"),
+        **dict.fromkeys(("不好", "偏差", "多病", "体弱多病"), "较差"),
+        **dict.fromkeys(("完全失能", "部分失能", "卧床", "长期卧床", "生活不能自理"), "失能"),
+    },
+}
+_VALUE_BRACKETS = re.compile(r"[(\[【（][^)\]】）]*[)\]】）]")
+_VALUE_SUFFIXES = ("老干部", "干部", "人员", "待遇")
 LIVES_WITH_VALUES = {"是": True, "同住": True, "否": False, "不同住": False}
 # Separators between two numbers in one phone cell ("13812345678/0713-8765432").
 _PHONE_SPLIT = re.compile(r"[/、,，;；]")
@@ -104,10 +135,25 @@ def _message(exc: ValidationError | ValueError) -> str:
     return str(exc)
 
 
+def choice_text(name: str, raw: object) -> object:
+    """A roster's spelling of a choice ("离休干部", "女性", "退休（干部）", "离") as one of the shared labels;
+    anything else unchanged, for `choice_value` to refuse naming the choices."""
+    text = clean_cell(raw)
+    aliases, variants = CHOICE_ALIASES[name], CHOICE_VARIANTS.get(name, {})
+    bare = _VALUE_BRACKETS.sub("", text)
+    for candidate in (text, text.upper(), bare, *(bare.removesuffix(s) for s in _VALUE_SUFFIXES)):
+        if candidate in aliases:
+            return candidate
+        if candidate in variants:
+            return variants[candidate]
+    return raw
+
+
 def _has_day(raw: object) -> bool:
     """Whether a birth cell names a day, or only a year and month ("1938.05", "1938年5月", 1938.5)."""
     if isinstance(raw, date):
-        return True
+        # Excel turns "1938.05" typed into a date cell into 1938-05-01: the 1st may mean the month only.
+        return raw.day != 1
     if isinstance(raw, float) and not raw.is_integer():
         return not 1800 <= raw <= 2200
     groups = re.findall(r"\d+", clean_cell(raw))
@@ -190,7 +236,7 @@ class RowParser:
     def _identity(self, v: dict[str, object], values: dict[str, Any]) -> None:
         errors: dict[str, str] = {}
         try:
-            gender = choice_value("gender", v.get("gender"), "") or None
+            gender = choice_value("gender", choice_text("gender", v.get("gender")), "") or None
         except ValidationError as exc:
             gender, errors["gender"] = None, _message(exc)
         birth_raw = v.get("birth_date")
@@ -228,7 +274,7 @@ class RowParser:
 
     def _choice(self, raw: object, name: str, values: dict[str, Any]) -> None:
         # The column is named in front of the message already, so no label inside it.
-        if value := choice_value(name, raw, ""):
+        if value := choice_value(name, choice_text(name, raw), ""):
             values[name] = value
 
     def _date(self, raw: object, name: str, values: dict[str, Any]) -> None:
@@ -239,6 +285,8 @@ class RowParser:
         text = clean_cell(raw)
         if not text:
             return
+        if text not in PARTY_VALUES and (bare := _VALUE_BRACKETS.sub("", text)) in PARTY_VALUES:
+            text = bare  # "中共党员(预备)"
         if text not in PARTY_VALUES:
             raise ValidationError(f"「{text}」无法识别，应为：中共党员、群众、是、否")
         values["is_party_member"] = PARTY_VALUES[text]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import tempfile
 from typing import Any
 from urllib.parse import quote
@@ -9,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.filters import CadreFilterForm
@@ -18,12 +19,16 @@ from jiujin.cadres.models import Cadre, Category, Gender, Rank
 from jiujin.core.access import access, access_unit, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.lib.dates import format_cn_date
-from jiujin.lib.roster import RosterFormatError
+from jiujin.lib.roster import RosterColumnsError, RosterFormatError
+from jiujin.lib.roster_headers import HeaderColumn
 from jiujin.orgs.models import OrgUnit
 
 from .exporting import cadre_export_roster, export_title
-from .forms import RosterConfirmForm, RosterUploadForm
+from .forms import RosterConfirmForm, RosterMappingForm, RosterUploadForm
+from .headers import accepted_headers
 from .importing import ImportResult, cadre_import_roster
+from .mapping import mapping_changes, roster_mapping_save, shown_sample, upload_columns
+from .template import write_template
 from .uploads import (
     StoredUpload,
     claim_upload,
@@ -40,6 +45,15 @@ ALREADY = {
     "imported": "该文件已导入，无需再次确认",
     "importing": "该文件正在导入，请勿重复提交，稍候刷新本页查看结果",
 }
+EXPIRED = "上传的文件已过期或不存在，请重新上传"
+
+
+def _page(request: AuthedRequest, unit: OrgUnit | None = None, **context: Any) -> HttpResponse:
+    """The import page: the upload form, and whatever the last step produced (preview, errors, mapping)."""
+    initial = {"unit": unit.code} if unit else None
+    context.setdefault("form", RosterUploadForm(user=request.user, initial=initial))
+    context["accepted"] = accepted_headers()
+    return render(request, "roster/import.html", {"unit": unit, **context})
 
 
 @access(staff("import_roster"))
@@ -56,7 +70,7 @@ def roster_import(request: AuthedRequest) -> HttpResponse:
             unit_code=unit.code,
         )
         return _run(request, upload, unit, dry_run=True)
-    return render(request, "roster/import.html", {"form": form})
+    return _page(request, form=form)
 
 
 @access(staff("import_roster"))
@@ -73,10 +87,46 @@ def roster_confirm(request: AuthedRequest) -> HttpResponse:
     if claimed is None or unit is None:
         state = upload_state(token, user_id=request.user.pk)
         if state is None:
-            raise Http404("上传的文件已过期或不存在，请重新上传")
+            raise Http404(EXPIRED)
         messages.info(request, ALREADY[state])
         return redirect("roster:import")
     return _run(request, claimed, unit, dry_run=False)
+
+
+@access(staff("import_roster"))
+@login_required
+@require_POST
+def roster_mapping(request: AuthedRequest) -> HttpResponse:
+    """The mapping step's answer: remember the unit's choices, then preview the same file again with them."""
+    token = str(request.POST.get("token", ""))[:64]
+    upload = load_upload(token, user_id=request.user.pk)
+    if upload is None:
+        messages.error(request, EXPIRED)
+        return redirect("roster:import")
+    unit = access_unit(request.user, upload.unit_code)
+    try:
+        with local_copy(upload) as path:
+            columns = upload_columns(path, filename=upload.filename, unit=unit)
+    except RosterFormatError as exc:
+        delete_upload(upload)
+        return _page(request, unit, file_error=str(exc))
+    form = _mapping_form(request, upload, columns, data=request.POST)
+    if not form.is_valid():
+        return _page(request, unit, mapping=form, filename=upload.filename)
+    changed = roster_mapping_save(
+        unit=unit, mapping=mapping_changes(columns, form.chosen()), actor=actor_from_request(request)
+    )
+    if changed:
+        messages.success(request, f"已记住「{unit.name}」的表头对应（{changed}项），以后导入时自动使用。")
+    return _run(request, upload, unit, dry_run=True)
+
+
+def _mapping_form(
+    request: AuthedRequest, upload: StoredUpload, columns: list[HeaderColumn], data: Any = None
+) -> RosterMappingForm:
+    full = sees_full_numbers(request.user)
+    samples = {c.col: [shown_sample(s, full=full) for s in c.samples] for c in columns}
+    return RosterMappingForm(data, columns=columns, samples=samples, initial={"token": upload.token})
 
 
 def _run(request: AuthedRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run: bool) -> HttpResponse:
@@ -90,9 +140,12 @@ def _run(request: AuthedRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run
                 dry_run=dry_run,
             )
     except RosterFormatError as exc:
+        if dry_run and isinstance(exc, RosterColumnsError):
+            # A header without 姓名 or 身份证号 that the worker can name: keep the file for the mapping step.
+            form = _mapping_form(request, upload, exc.columns)
+            return _page(request, unit, file_error=str(exc), mapping=form, filename=upload.filename)
         delete_upload(upload)
-        form = RosterUploadForm(user=request.user, initial={"unit": unit.code})
-        return render(request, "roster/import.html", {"form": form, "file_error": str(exc)})
+        return _page(request, unit, file_error=str(exc))
     except BaseException:
         delete_upload(upload)  # the file must not outlive a failed import either
         raise
@@ -100,17 +153,19 @@ def _run(request: AuthedRequest, upload: StoredUpload, unit: OrgUnit, *, dry_run
         mark_imported(upload)
         messages.success(request, f"「{upload.filename}」导入完成：{result.summary}。")
         return redirect("roster:import")
-    context = {
-        "form": RosterUploadForm(user=request.user, initial={"unit": unit.code}),
-        "result": result,
-        "unit": unit,
-        "filename": upload.filename,
-        "confirm": RosterConfirmForm(initial={"token": upload.token}) if result.ok else None,
-        "preview": _preview_rows(result, sensitive=sees_full_numbers(request.user)),
-    }
-    if not result.ok:
+    # Only a preview asks: a confirm has claimed the file, which no mapping step can take back.
+    mapping = _mapping_form(request, upload, result.columns) if dry_run and result.needs_mapping else None
+    if not result.ok and mapping is None:
         delete_upload(upload)  # a file with errors must be fixed and uploaded again
-    return render(request, "roster/import.html", context)
+    return _page(
+        request,
+        unit,
+        result=result,
+        filename=upload.filename,
+        confirm=RosterConfirmForm(initial={"token": upload.token}) if result.ok else None,
+        mapping=mapping,
+        preview=_preview_rows(result, sensitive=sees_full_numbers(request.user)),
+    )
 
 
 def _preview_rows(result: ImportResult, *, sensitive: bool) -> list[dict[str, Any]]:
@@ -169,5 +224,19 @@ def roster_export(request: AuthedRequest) -> FileResponse:
     # ASCII fallback for old clients, RFC 5987 UTF-8 name for everyone else.
     response["Content-Disposition"] = (
         f"attachment; filename=\"roster-{today:%Y%m%d}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+@access(staff("import_roster"))
+@login_required
+@require_GET
+def roster_template(request: AuthedRequest) -> HttpResponse:
+    """花名册模板.xlsx: the accepted columns, a notes row and a made-up example person."""
+    out = io.BytesIO()
+    write_template(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"roster-template.xlsx\"; filename*=UTF-8''{quote('花名册模板.xlsx')}"
     )
     return response

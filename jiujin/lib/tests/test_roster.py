@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from jiujin.lib import roster
+from jiujin.lib import roster, roster_source, roster_xlsx
 from jiujin.lib.roster import RosterFormatError, RosterTable, open_roster
 from jiujin.lib.roster_headers import HEADER_ALIASES
 
@@ -352,7 +352,7 @@ def test_it_reports_corrupt_xml_cleanly(tmp_path: Path, where: str) -> None:
 def test_it_counts_shared_strings_before_reading_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(roster, "MAX_SHARED_STRINGS", 5)
+    monkeypatch.setattr(roster_xlsx, "MAX_SHARED_STRINGS", 5)
     ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     # No uniqueCount: only counting the <si> tags finds out.
     strings = f'<sst xmlns="{ns}">{"<si><t/></si>" * 6}</sst>'.encode()
@@ -370,7 +370,7 @@ def test_it_refuses_a_declared_huge_shared_string_table(tmp_path: Path) -> None:
 
 
 def test_it_refuses_a_zip_that_unpacks_too_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(roster, "MAX_UNPACKED_BYTES", 20_000)
+    monkeypatch.setattr(roster_source, "MAX_UNPACKED_BYTES", 20_000)
     path = _roster_zip(tmp_path / "x.xlsx", docProps__big_dot_xml=b"<a>" + b" " * 30_000 + b"</a>")
     with pytest.raises(RosterFormatError, match="解压后过大"):
         open_roster(path)

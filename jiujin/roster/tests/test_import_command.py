@@ -93,3 +93,53 @@ def test_it_exits_1_with_a_chinese_error_for_a_hostile_xlsx(tmp_path: Path, tree
     with pytest.raises(CommandError, match="DTD") as info:
         call(str(path), "--community", tree.community_a.code)
     assert info.value.returncode == 1
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_it_prints_the_columns_it_ignored(tmp_path: Path, tree: Any, dry_run: bool) -> None:
+    header = [
+        "序号",
+        "姓名",
+        "身份证号码",
+        "类别",
+        "性别",
+        "民族",
+        "政治面貌",
+        "籍贯",
+        "学历",
+        "联系电话",
+        "备注2",
+    ]
+    row = [
+        1,
+        "张德明",
+        person_id(B1938),
+        "离休",
+        "男",
+        "汉族",
+        "中共党员",
+        "湖北黄冈",
+        "大专",
+        "13871234567",
+        "x",
+    ]
+    path = write_xlsx(tmp_path / "a.xlsx", [header, row])
+    out, err = call(str(path), "--community", tree.community_a.code, *(["--dry-run"] if dry_run else []))
+    assert "新增 1 人" in out
+    assert err.splitlines() == ["未识别的列（已忽略）：第H列「籍贯」、第I列「学历」、第K列「备注2」"]
+
+
+def test_it_imports_an_xls_and_names_the_columns_of_a_header_without_id_numbers(
+    tmp_path: Path, tree: Any
+) -> None:
+    from .fixtures import write_xls
+
+    path = write_xls(
+        tmp_path / "a.xls", [["姓名", "身份证号", "离/退休"], ["张德明", person_id(B1938), "离休干部"]]
+    )
+    out, err = call(str(path), "--community", tree.community_a.code)
+    assert "新增 1 人" in out and err == ""
+    bad = write_xls(tmp_path / "b.xls", [["姓名", "证件", "类别"], ["王五", person_id(B1938, seq=2), "退休"]])
+    with pytest.raises(CommandError) as info:
+        call(str(bad), "--community", tree.community_a.code)
+    assert "缺少必填列：身份证号" in str(info.value) and "B「证件」" in str(info.value)

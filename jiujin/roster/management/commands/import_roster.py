@@ -8,15 +8,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jiujin.accounts.models import User
 from jiujin.audit.services import Actor
-from jiujin.lib.roster import RosterFormatError
+from jiujin.lib.roster import RosterColumnsError, RosterFormatError
 from jiujin.orgs.models import OrgUnit
+from jiujin.roster.headers import ignored_columns_message
 from jiujin.roster.importing import cadre_import_roster
 
 PROGRESS_EVERY = 5000
 
 
 class Command(BaseCommand):
-    help = "导入花名册（.xlsx/.csv）。有任何错误时不写入任何数据，退出码为1。"
+    help = "导入花名册（.xlsx/.xls/.et/.ods/.csv）。有任何错误时不写入任何数据，退出码为1。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
@@ -37,8 +38,15 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 progress=self._progress(),
             )
+        except RosterColumnsError as exc:
+            columns = "、".join(f"{c.letter}「{c.text}」" for c in exc.columns)
+            raise CommandError(f"{exc}\n第{exc.header_row}行的列：{columns}") from exc
         except (RosterFormatError, FileNotFoundError) as exc:
             raise CommandError(str(exc)) from exc
+        if ignored := ignored_columns_message(result.unknown_columns):
+            self.stderr.write(ignored)
+        for notice in result.notices:
+            self.stderr.write(notice)
         for error in result.errors:
             self.stderr.write(str(error))
         if result.errors:

@@ -259,6 +259,18 @@ class Cadre(models.Model):
                 fields=["name_initials"], name="cadre_initials_like", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(fields=["name_pinyin"], name="cadre_pinyin_like", opclasses=["varchar_pattern_ops"]),
+            # The list's filters, alone or two together, at any scope: the capped count reads these indexes
+            # only (no table rows), and two of them combine in a bitmap.
+            *[
+                models.Index(fields=[field, "status", "community"], name=f"cadre_filter_{key}")
+                for field, key in (
+                    ("category", "category"),
+                    ("rank", "rank"),
+                    ("living_arrangement", "living"),
+                    ("health_status", "health"),
+                    ("birth_date", "birth"),
+                )
+            ],
         ]
         constraints = [
             models.CheckConstraint(

@@ -39,6 +39,11 @@ def cadres_listed(qs: CadreQuerySet) -> CadreQuerySet:
     return qs.select_related("community")
 
 
+def cadre_rows(ids: list[int]) -> CadreQuerySet:
+    """One list page's rows by key (the keyed pager found the keys)."""
+    return cadres_listed(Cadre.objects.filter(pk__in=ids))
+
+
 def get_cadre_for_user(user: User, pk: Any) -> Cadre:
     """Fetch and authorize in one call: out of scope is indistinguishable from missing (404)."""
     try:

@@ -21,7 +21,7 @@ from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.core.access import LOGIN, STAFF, access, is_volunteer, require, staff
 from jiujin.core.http import AuthedRequest
-from jiujin.core.paging import CappedPaginator
+from jiujin.core.paging import KeyedPaginator
 from jiujin.core.registry import cadre_actions_for, cadre_panels_for
 
 from .filters import CadreFilterForm
@@ -31,9 +31,9 @@ from .models import MUST_KNOWS, Cadre, CadreStatus
 from .people import people_search
 from .selectors import (
     cadre_history,
+    cadre_rows,
     cadre_with_details,
     cadres_for_user,
-    cadres_listed,
     completeness_summary_cached,
     get_cadre_for_user,
 )
@@ -77,7 +77,8 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
     if is_volunteer(user):  # volunteers get their own, narrower pages (least privilege)
         return redirect("volunteers:me")
     form = CadreFilterForm(request.GET or None, user=user)
-    paginator = CappedPaginator(cadres_listed(form.apply(cadres_for_user(user))), settings.JIUJIN_PAGE_SIZE)
+    found = form.apply(cadres_for_user(user))
+    paginator = KeyedPaginator(found, settings.JIUJIN_PAGE_SIZE, rows=cadre_rows)
     page = paginator.get_page(request.GET.get("page"))
     Cadre.objects.known_counts(page.object_list)
     context = {

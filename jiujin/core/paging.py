@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -29,3 +30,31 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+
+class KeyedPaginator(CappedPaginator):
+    """Pages through primary keys first, then loads only the rows of the page.
+
+    The key query reads just (sort key, id) — an index-only walk in display order, so a deep page skips its
+    offset without touching the table — and `rows(ids)` loads the page's rows, joins included, by key.
+    `page_ids(bottom, top)` may replace the plain key query (the cadre search splits unselective text)."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        rows: Callable[[list[Any]], Iterable[Any]],
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = rows
+
+    def page_ids(self, bottom: int, top: int) -> list[Any]:
+        return list(cast("QuerySet[Any]", self.object_list).values_list("pk", flat=True)[bottom:top])
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.page_ids(bottom, bottom + self.per_page)
+        loaded = {row.pk: row for row in self.rows(ids)} if ids else {}
+        return Page([loaded[pk] for pk in ids if pk in loaded], number, self)

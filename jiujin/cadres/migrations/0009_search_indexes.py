@@ -9,6 +9,8 @@
 
 from django.db import migrations
 
+from jiujin.core.migration_ops import postgres_sql
+
 GRAMS = """
 CREATE OR REPLACE FUNCTION jiujin_grams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -37,17 +39,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("cadres", "0008_party_member_not_assumed")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False)]
+    operations = [postgres_sql(FORWARD, BACKWARD)]

@@ -253,7 +253,10 @@ class Cadre(models.Model):
             models.Index(
                 fields=["birthday_calendar", "lunar_month", "lunar_day"], name="cadre_lunar_birthday"
             ),
-            models.Index(fields=["status", "name_pinyin", "id"], name="cadre_status_py"),
+            # The community rides along (PostgreSQL INCLUDE): a district's list walks this index alone, deep pages too.
+            models.Index(
+                fields=["status", "name_pinyin", "id"], name="cadre_status_py_comm", include=["community"]
+            ),
             models.Index(fields=["birth_date"], name="cadre_birth"),
             models.Index(
                 fields=["name_initials"], name="cadre_initials_like", opclasses=["varchar_pattern_ops"]

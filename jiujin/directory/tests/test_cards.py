@@ -11,6 +11,7 @@ from PIL import Image
 
 from jiujin.audit.models import AuditAction, AuditEvent
 from jiujin.cadres.tests.factories import CadreFactory
+from jiujin.conftest import SHOTS
 from jiujin.directory.models import EntryKind
 from jiujin.directory.services import directory_entry_update
 from jiujin.volunteers.models import Pairing, Volunteer
@@ -74,18 +75,19 @@ def test_it_prints_a_card_with_chinese_text_and_numbers(
 
 
 def test_it_renders_the_card_to_png_with_the_glyphs_drawn(
-    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any, tmp_path: Any
+    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any
 ) -> None:
     content = client_for(cast.community_a).get(f"/directory/cadres/{cadre_a.pk}/card.pdf").content
+    SHOTS.mkdir(parents=True, exist_ok=True)  # kept as an artifact of the run, for people to look at
     page = pdfium.PdfDocument(content)[0]
     # The name line of the first card (x 17–102 mm, y 25–40 mm from the top) at 150 dpi.
     image = page.render(scale=150 / 72).to_pil().convert("L")
-    image.save(tmp_path / "card.png")
+    image.save(SHOTS / "contact-card.png")
     mm = 150 / 25.4
     name_box = image.crop((int(20 * mm), int(40 * mm), int(60 * mm), int(47 * mm)))
     dark = sum(name_box.histogram()[:100])  # pixels darker than 100/255
     assert dark > 200, "the cadre's name did not render (missing CJK glyphs are blank)"
-    assert Image.open(io.BytesIO((tmp_path / "card.png").read_bytes())).size[0] > 1000
+    assert Image.open(io.BytesIO((SHOTS / "contact-card.png").read_bytes())).size[0] > 1000
 
 
 def test_it_reflects_a_changed_directory_entry_on_reprint(

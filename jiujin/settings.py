@@ -117,7 +117,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the page server read while an import writes; busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # mmap and a 32 MB page cache: a search scans the cadre table, from memory rather than through read().
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456; "
+            "PRAGMA cache_size=-32768;"
+        ),
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }

@@ -22,7 +22,7 @@ from .masking import Reveal
 from .models import Cadre, CadreQuerySet
 from .records import cadre_detail, cadre_item
 from .schemas import CadreDetail, CadreFilters, CadreIn, CadrePage
-from .selectors import cadre_with_details, cadres_for_user, cadres_listed
+from .selectors import cadre_rows, cadre_with_details, cadres_for_user
 from .services import cadre_create, cadre_record_view, cadre_update
 from .validation import CHOICE_ALIASES
 
@@ -45,8 +45,9 @@ def list_cadres(request: HttpRequest, filters: Query[CadreFilters]) -> dict[str,
         counted = Cadre.objects.known_counts(rows)
         return [cadre_item(c, reveal, known_count=c.known_count) for c in counted]  # type: ignore[attr-defined]
 
-    qs = cadres_listed(_filtered(user, filters))
-    return paged(qs, filters.page, items=items, size=settings.JIUJIN_PAGE_SIZE)
+    return paged(
+        _filtered(user, filters), filters.page, items=items, size=settings.JIUJIN_PAGE_SIZE, rows=cadre_rows
+    )
 
 
 @router.get("/{cadre_id}", response={200: CadreDetail, 404: Detail}, summary="老干部详情 One cadre")

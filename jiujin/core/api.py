@@ -30,7 +30,7 @@ from ninja.errors import ValidationError
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import CoreSchema
 
-from jiujin.core.paging import COUNT_CAP, MAX_PAGE, CappedPaginator
+from jiujin.core.paging import COUNT_CAP, MAX_PAGE, CappedPaginator, KeyedPaginator
 from jiujin.core.views import record_denied
 
 if TYPE_CHECKING:
@@ -157,14 +157,24 @@ class CappedPage(Page):
 
 
 def paged(
-    qs: QuerySet[M], number: int, *, items: Callable[[list[M]], list[Any]], size: int = PAGE_SIZE
+    qs: QuerySet[M],
+    number: int,
+    *,
+    items: Callable[[list[M]], list[Any]],
+    size: int = PAGE_SIZE,
+    rows: Callable[[list[Any]], Iterable[M]] | None = None,
 ) -> dict[str, Any]:
     """Page `number` of `qs` as every list answers it: `items` turns the page's rows into its items; the count
-    stops at COUNT_CAP + 1 (a Page schema drops `count_capped`, a CappedPage shows it)."""
-    paginator = CappedPaginator(qs, size)
+    stops at COUNT_CAP + 1 (a Page schema drops `count_capped`, a CappedPage shows it). With `rows` (keys →
+    rows) the page's keys are read first and only its rows loaded, as the pages' KeyedPaginator does."""
     start = (number - 1) * size
-    rows = items(list(qs[start : start + size]))
-    return {"count": paginator.count, "count_capped": paginator.capped, "items": rows}
+    if rows is None:
+        paginator = CappedPaginator(qs, size)
+        found = list(qs[start : start + size])
+    else:
+        paginator = KeyedPaginator(qs, size, rows=rows)
+        found = paginator.rows_between(start, start + size)
+    return {"count": paginator.count, "count_capped": paginator.capped, "items": items(found)}
 
 
 # ---------------------------------------------------------------- choice types

@@ -52,9 +52,12 @@ class KeyedPaginator(CappedPaginator):
     def page_ids(self, bottom: int, top: int) -> list[Any]:
         return list(cast("QuerySet[Any]", self.object_list).values_list("pk", flat=True)[bottom:top])
 
+    def rows_between(self, bottom: int, top: int) -> list[Any]:
+        ids = self.page_ids(bottom, top)
+        loaded = {row.pk: row for row in self.rows(ids)} if ids else {}
+        return [loaded[pk] for pk in ids if pk in loaded]
+
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = self.page_ids(bottom, bottom + self.per_page)
-        loaded = {row.pk: row for row in self.rows(ids)} if ids else {}
-        return Page([loaded[pk] for pk in ids if pk in loaded], number, self)
+        return Page(self.rows_between(bottom, bottom + self.per_page), number, self)

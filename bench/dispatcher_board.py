@@ -31,7 +31,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench._timing import measure  # noqa: E402
 from jiujin.accounts.models import ApiToken, User  # noqa: E402
-from jiujin.cadres.models import Cadre  # noqa: E402
+from jiujin.cadres.models import Cadre, CadreQuerySet  # noqa: E402
 from jiujin.servicerequests.models import (  # noqa: E402
     OPEN_STATES,
     ServiceCategory,
@@ -57,7 +57,7 @@ def main() -> None:
     try:
         with transaction.atomic():
             _ensure_tables()
-            _create_requests(OPEN_REQUESTS)
+            create_requests(OPEN_REQUESTS, Cadre.objects.all())
             for username in USERS:
                 _bench_user(User.objects.get(username=username))
             raise _Rollback
@@ -72,10 +72,10 @@ def _ensure_tables() -> None:
     call_command("migrate", "servicerequests", verbosity=0)
 
 
-def _create_requests(n: int) -> None:
-    """n open requests spread evenly over the cadres (so over every community): a tenth emergencies,
-    half still waiting, received over the last two days — a few hundred past their target."""
-    ids = list(Cadre.objects.active().order_by("pk").values_list("pk", flat=True))
+def create_requests(n: int, cadres: CadreQuerySet) -> None:
+    """n open requests spread evenly over the active cadres given (so over every community of them): a tenth
+    emergencies, half still waiting, received over the last two days — some past their target."""
+    ids = list(cadres.active().order_by("pk").values_list("pk", flat=True))
     step = max(1, len(ids) // n)
     cadre_ids = ids[::step][:n]
     now = timezone.now()

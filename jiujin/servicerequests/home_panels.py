@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import OPEN_STATES, Satisfaction, ServiceRequest
-from .selectors import _decorate, _list_related, overdue_q, requests_for_user, with_overdue
+from .selectors import _decorate, card_rows, overdue_q, requests_for_user, with_overdue
 
 HOME_REQUEST_LIMIT = 10
 
@@ -24,9 +24,9 @@ def open_requests_panel(request: Any) -> str:
     late_first = Case(When(overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField())
     rows = _decorate(
         list(
-            with_overdue(_list_related(scoped), now).order_by(late_first, "urgency", "-created_at", "-id")[
-                :HOME_REQUEST_LIMIT
-            ]
+            with_overdue(card_rows(scoped, "cadre__address"), now).order_by(
+                late_first, "urgency", "-created_at", "-id"
+            )[:HOME_REQUEST_LIMIT]
         ),
         now,
     )

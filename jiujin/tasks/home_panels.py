@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import VisitOutcome, VisitRecord
-from .selectors import agenda_queryset, in_app_notifications
+from .selectors import agenda_queryset, agenda_tasks, in_app_notifications
 
 HOME_TASK_LIMIT = 20
 HOME_REMINDER_LIMIT = 5
@@ -19,11 +19,11 @@ HOME_REMINDER_LIMIT = 5
 def visits_due_panel(request: Any) -> str:
     """Overdue and today's visits, oldest first, each with the cadre's address and the record button."""
     today = timezone.localdate()
-    due = agenda_queryset(request.user).filter(due_date__lte=today)
-    tasks = list(
-        due.select_related("cadre__community").order_by("due_date", "-priority", "id")[:HOME_TASK_LIMIT]
-    )
-    total = len(tasks) if len(tasks) < HOME_TASK_LIMIT else due.count()
+    tasks = agenda_tasks(request.user, limit=HOME_TASK_LIMIT, due_by=today)
+    if len(tasks) < HOME_TASK_LIMIT:
+        total = len(tasks)
+    else:
+        total = agenda_queryset(request.user).filter(due_date__lte=today).count()
     context = {"tasks": tasks, "total": total, "today": today}
     return render_to_string("tasks/_home_visits.html", context, request=request)
 

@@ -7,12 +7,18 @@ The tables moved here from the visits app with their ids (migrations 0001/0002).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
+from jiujin.core.access import staff_community_ids
 from jiujin.core.registry import TASK_KIND_MAX_LENGTH, task_kind
+
+if TYPE_CHECKING:
+    from jiujin.accounts.models import User
 
 
 def validate_task_kind(code: str) -> None:
@@ -30,11 +36,20 @@ class TaskStatus(models.TextChoices):
 PENDING = [TaskStatus.OPEN, TaskStatus.OVERDUE]
 
 
-class VisitTaskQuerySet(models.QuerySet["VisitTask"]):
-    def for_user(self, user: object) -> VisitTaskQuerySet:
-        from jiujin.cadres.models import Cadre
+def scope_field() -> str:
+    """The task's community as queries read it: the task's own copy where PostgreSQL keeps one (scope.py),
+    else its cadre's (SQLite: small installations, a cheap join)."""
+    return "community" if connection.vendor == "postgresql" else "cadre__community"
 
-        return self.filter(cadre__in=Cadre.objects.for_user(user).values("pk"))  # type: ignore[arg-type]
+
+class VisitTaskQuerySet(models.QuerySet["VisitTask"]):
+    def for_user(self, user: User) -> VisitTaskQuerySet:
+        """The tasks of the cadres `Cadre.objects.for_user` returns: the same access policy, read by community
+        (on PostgreSQL from the task row itself, without joining the cadres)."""
+        community_ids = staff_community_ids(user)
+        if community_ids is None:
+            return self.all()
+        return self.filter(**{f"{scope_field()}__in": community_ids}) if community_ids else self.none()
 
     def pending(self) -> VisitTaskQuerySet:
         return self.filter(status__in=PENDING)
@@ -46,6 +61,11 @@ class VisitTask(models.Model):
 
     cadre = models.ForeignKey(
         "cadres.Cadre", verbose_name="老干部", on_delete=models.PROTECT, related_name="visit_tasks"
+    )
+    # The cadre's community, copied and kept by PostgreSQL's triggers (scope.py; not kept on SQLite): scoping,
+    # the calendar and the stats read the task row alone. Queries name it through scope_field().
+    community = models.ForeignKey(
+        "orgs.OrgUnit", null=True, editable=False, db_index=False, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField("类型", max_length=TASK_KIND_MAX_LENGTH, validators=[validate_task_kind])
     rule_key = models.CharField("规则", max_length=40)
@@ -91,7 +111,27 @@ class VisitTask(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["assignee", "status", "due_date"], name="visittask_agenda"),
+            # The agenda and the home's due visits, read in their order up to the page's limit: a worker's
+            # own tasks, and a community's (its workers' and the unassigned); counted from the index alone.
+            models.Index(
+                fields=["assignee", "due_date", "-priority", "id"],
+                include=["community", "status"],
+                condition=Q(status__in=PENDING),
+                name="visittask_agenda_pending",
+            ),
+            models.Index(
+                fields=["community", "due_date", "-priority", "id"],
+                include=["assignee", "status"],
+                condition=Q(status__in=PENDING),
+                name="visittask_community_pending",
+            ),
+            # Calendar counts and completion stats of a scope: one index range per community, no table read.
+            models.Index(
+                fields=["community", "due_date"],
+                include=["kind", "status"],
+                condition=~Q(status=TaskStatus.CANCELLED),
+                name="visittask_community_due",
+            ),
             models.Index(fields=["status", "due_date"], name="visittask_status_due"),
         ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
@@ -44,6 +45,8 @@ def overdue_q(today: date) -> Q:
 
 # ---------------------------------------------------------------- agenda
 
+AGENDA_ORDER = ("due_date", "-priority", "id")
+
 
 @dataclass
 class Agenda:
@@ -51,20 +54,30 @@ class Agenda:
     today: list[VisitTask] = field(default_factory=list)
     this_week: list[VisitTask] = field(default_factory=list)
     later: list[VisitTask] = field(default_factory=list)
-    truncated: bool = False  # more pending tasks than AGENDA_LIMIT
+    # How many tasks each section holds, listed or not: counted only when the list is cut.
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
-    def sections(self) -> list[tuple[str, str, list[VisitTask]]]:
-        return [
+    def sections(self) -> list[tuple[str, str, list[VisitTask], int]]:
+        lists = [
             ("overdue", "已逾期", self.overdue),
             ("today", "今天", self.today),
             ("week", "本周", self.this_week),
             ("later", "以后", self.later),
         ]
+        return [(key, label, tasks, self.counts.get(key, len(tasks))) for key, label, tasks in lists]
+
+    @property
+    def shown(self) -> int:
+        return len(self.overdue) + len(self.today) + len(self.this_week) + len(self.later)
 
     @property
     def total(self) -> int:
-        return len(self.overdue) + len(self.today) + len(self.this_week) + len(self.later)
+        return sum(count for *_, count in self.sections)
+
+    @property
+    def truncated(self) -> bool:
+        return self.shown < self.total
 
 
 def agenda_queryset(user: User) -> QuerySet[VisitTask]:
@@ -76,18 +89,31 @@ def agenda_queryset(user: User) -> QuerySet[VisitTask]:
     return VisitTask.objects.for_user(user).pending().filter(mine)
 
 
+def agenda_tasks(user: User, *, limit: int, due_by: date | None = None) -> list[VisitTask]:
+    """The first `limit` pending tasks of the user's agenda in due order (only those due by `due_by`): read in
+    the order of a pending-task index (by community, or by assignee) and stopped at the limit."""
+    qs = agenda_queryset(user)
+    if due_by is not None:
+        qs = qs.filter(due_date__lte=due_by)
+    return list(qs.select_related("cadre__community").order_by(*AGENDA_ORDER)[:limit])
+
+
 def agenda_for(user: User, *, today: date) -> Agenda:
-    """One query: the pending tasks in due order, split into overdue / today / this week / later."""
-    tasks = (
-        agenda_queryset(user)
-        .select_related("cadre__community")
-        .order_by("due_date", "-priority", "id")[:AGENDA_LIMIT]
-    )
+    """The earliest AGENDA_LIMIT pending tasks split into overdue / today / this week / later. When there are
+    more, one grouped count says how many each section holds in all, so the cut list says what it leaves out."""
     week_end = today + timedelta(days=6 - today.weekday())  # Sunday ends the week
+    tasks = agenda_tasks(user, limit=AGENDA_LIMIT + 1)  # one more than shown: is the list cut?
     agenda = Agenda()
-    for task in tasks:
+    for task in tasks[:AGENDA_LIMIT]:
         agenda_bucket(agenda, task, today=today, week_end=week_end).append(task)
-    agenda.truncated = agenda.total >= AGENDA_LIMIT
+    if len(tasks) > AGENDA_LIMIT:
+        late = Q(due_date__lt=today) | Q(status=TaskStatus.OVERDUE)
+        agenda.counts = agenda_queryset(user).aggregate(
+            overdue=Count("due_date", filter=late),  # a column of the index: counted without reading rows
+            today=Count("due_date", filter=Q(due_date=today) & ~late),
+            week=Count("due_date", filter=Q(due_date__gt=today, due_date__lte=week_end) & ~late),
+            later=Count("due_date", filter=Q(due_date__gt=week_end) & ~late),
+        )
     return agenda
 
 
@@ -144,24 +170,36 @@ def holidays_between(start: date, end: date) -> dict[date, list[str]]:
     return found
 
 
+def month_span(first: date) -> tuple[date, date]:
+    """The Monday before the month's first day and the Sunday after its last: the grid's first and last cell."""
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    return first - timedelta(days=first.weekday()), last + timedelta(days=6 - last.weekday())
+
+
+# Calendar facts only, never task counts. lunar_python recomputes a whole lunar year (~8 ms) each time a
+# conversion moves to another year: a grid across a lunar new year took 0.3 s to label, every request.
+@lru_cache(maxsize=48)
+def _month_cells(first: date) -> tuple[tuple[date, str, tuple[str, ...]], ...]:
+    start, end = month_span(first)
+    holidays = holidays_between(start, end)
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    return tuple((d, lunar_day_text(d), tuple(holidays.get(d, ()))) for d in days)
+
+
 def month_grid(user: User, first: date) -> list[list[Day]]:
     """Weeks (Monday first) covering the month; one GROUP BY query for the per-day task counts."""
-    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
-    start = first - timedelta(days=first.weekday())
-    end = last + timedelta(days=6 - last.weekday())
+    start, end = month_span(first)
     counts = dict(
         VisitTask.objects.for_user(user)
         .exclude(status=TaskStatus.CANCELLED)
         .filter(due_date__range=(start, end))
         .order_by()
         .values_list("due_date")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # not Count("id"): the count is read from the index alone
     )
-    holidays = holidays_between(start, end)
-    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     cells = [
-        Day(d, d.month == first.month, lunar_day_text(d), tuple(holidays.get(d, ())), counts.get(d, 0))
-        for d in days
+        Day(d, d.month == first.month, lunar, holidays, counts.get(d, 0))
+        for d, lunar, holidays in _month_cells(first)
     ]
     return [cells[i : i + 7] for i in range(0, len(cells), 7)]
 

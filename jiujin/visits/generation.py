@@ -246,6 +246,7 @@ def _active() -> QuerySet[Cadre]:
 # The INSERT column order; each is selected as an annotation named `v_<column>`.
 _TASK_COLUMNS = [
     "cadre_id",
+    "community_id",
     "kind",
     "rule_key",
     "occurrence",
@@ -276,6 +277,7 @@ def _task_rows(
     """A SELECT of one task row per cadre, in _TASK_COLUMNS order, for INSERT … SELECT."""
     values = {
         "cadre_id": F("pk"),
+        "community_id": F("community_id"),  # read with the cadre: PostgreSQL's trigger need not look it up
         "kind": Value(kind),
         "rule_key": Value(rule_key),
         "occurrence": Value(str(occ.year_key)),

@@ -66,17 +66,17 @@ def stats(request: AuthedRequest) -> HttpResponse:
     period = PeriodForm(request.GET or None, today=today)
     start, end = period.period()
     community = _community_or_404(user, request.GET.get("community"))
+    completion = selectors.completion_rates(user, start, end, today=today)
     context = {
         "period": period,
         "start": start,
         "end": end,
         "today": today,
         "community": community,
-        "by_kind": selectors.rates_by_kind(user, start, end, today=today),
-        "by_community": selectors.rates_by_community(user, start, end, today=today),
-        "overdue": selectors.overdue_tasks(
-            user, start, end, today=today, community=community.code if community else None
-        ),
+        "by_kind": completion.by_kind,
+        "by_community": completion.by_community,
+        "overdue": selectors.overdue_tasks(user, start, end, today=today, community=community),
+        "overdue_total": completion.overdue(community),
         "query": f"from={start:%Y-%m-%d}&to={end:%Y-%m-%d}",
     }
     return render(request, "visits/stats.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -156,6 +157,30 @@ def test_the_board_and_list_take_constant_queries(
             assert client.get("/requests/?overdue=false").status_code == 200
         with django_assert_max_num_queries(10):
             assert client.get("/requests/mine/").status_code == 200
+
+
+def test_the_board_shows_every_kind_of_assignee_in_constant_queries(
+    client_for: Any, cast: Any, tree: Any, django_assert_max_num_queries: Any
+) -> None:
+    from jiujin.servicerequests.services import Assignee
+    from jiujin.volunteers.tests.helpers import make_volunteer
+
+    volunteer = make_volunteer(tree.community_a, name="李志愿")
+    provider = Assignee(provider_name="顺心家政", provider_phone="027-88886666")
+    client = client_for(cast.street)
+    for total in (4, 40):
+        cadres = make_cadres(total - ServiceRequest.objects.count(), tree.community_a, cast.community_a)
+        for i, cadre in enumerate(cadres):
+            request = make_request(cast.street, cadre, urgency="normal")
+            if i % 4:
+                people = [Assignee(user=cast.community_a), Assignee(volunteer=volunteer), provider]
+                move(cast.street, request, "dispatched", assignee=people[i % 4 - 1])
+        with django_assert_max_num_queries(12):
+            page = client.get("/requests/board/").content.decode()
+        assert page.count('<li id="sr-') == total
+        assert "李志愿（志愿者）" in page and "顺心家政（服务商）" in page and "027-88886666" in page
+        transitions = re.findall(r'action="(/requests/\d+/transition/)" hx-post="([^"]+)"', page)
+        assert transitions and all(action == post for action, post in transitions)
 
 
 def test_it_dispatches_from_the_board_inline(client_for: Any, cast: Any, cadre_a: Any) -> None:

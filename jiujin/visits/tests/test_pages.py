@@ -310,6 +310,40 @@ def test_it_computes_stats_in_constant_queries(
         assert client.get("/visits/stats/").status_code == 200
 
 
+def test_it_says_how_many_overdue_tasks_a_cut_list_leaves_out(
+    september: Any, tree: Any, cast: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    from jiujin.visits import selectors
+
+    monkeypatch.setattr(selectors, "OVERDUE_LIST_LIMIT", 1)
+    [cadre_b] = make_cadres(1, tree.community_b, cast.community_b)
+    make_task(cadre_b, TODAY.replace(day=12), status=TaskStatus.OVERDUE)
+    client = client_for(cast.street)
+    overdue = client.get("/visits/stats/?from=2026-09-01&to=2026-09-30").content.decode()
+    overdue = overdue[overdue.index('id="overdue"') :]
+    assert 'badge err">2<' in overdue and "共 2 项，只列出应访日期最早的 1 项" in overdue
+    assert overdue.count("<tr>") == 2 and september["a_late"].cadre.name in overdue  # due the 10th: first
+    drilled = client.get(
+        "/visits/stats/?from=2026-09-01&to=2026-09-30&community=421102001001"
+    ).content.decode()
+    drilled = drilled[drilled.index('id="overdue"') :]
+    assert 'badge err">1<' in drilled and "只列出" not in drilled
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_it_drills_down_in_constant_queries(
+    n: int, tree: Any, cast: Any, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i, cadre in enumerate(make_cadres(n, tree.community_a, cast.community_a)):
+        make_task(
+            cadre, TODAY - timedelta(days=i % 5), status=TaskStatus.OVERDUE if i % 2 else TaskStatus.DONE
+        )
+    client = client_for(cast.district)
+    with django_assert_max_num_queries(10):  # … the unit, counts, communities, overdue list, perms ×2
+        page = client.get("/visits/stats/?community=421102001001").content.decode()
+    assert page[page.index('id="overdue"') :].count("<tr>") == 1 + n // 2
+
+
 def test_it_explains_a_reversed_period(cast: Any, client_for: Any) -> None:
     page = client_for(cast.street).get("/visits/stats/?from=2026-09-30&to=2026-09-01").content.decode()
     assert "结束日期不能早于开始日期" in page
@@ -419,7 +453,7 @@ def test_it_says_when_the_agenda_shows_only_the_earliest_tasks(client_for, cast,
 
 
 def test_it_counts_only_what_is_due_by_today(tree: Any, cast: Any, cadre_a: Any, client_for: Any) -> None:
-    from jiujin.visits.selectors import VisitFigures, rates_by_community, visit_figures_by_community
+    from jiujin.visits.selectors import VisitFigures, completion_rates, visit_figures_by_community
 
     second = date(2026, 10, 2)
     make_task(cadre_a, date(2026, 10, 1), status=TaskStatus.DONE)
@@ -427,8 +461,8 @@ def test_it_counts_only_what_is_due_by_today(tree: Any, cast: Any, cadre_a: Any,
     make_task(cadre_a, date(2026, 10, 20), status=TaskStatus.DONE)  # done ahead of time: counts
     for day in range(3, 31):  # the rest of the month's tasks, not yet owed on the 2nd
         make_task(cadre_a, date(2026, 10, day))
-    [rate] = [r for r in rates_by_community(cast.street, date(2026, 10, 1), date(2026, 10, 31), today=second)
-              if r.label == "社区A"]  # fmt: skip
+    completion = completion_rates(cast.street, date(2026, 10, 1), date(2026, 10, 31), today=second)
+    [rate] = [r for r in completion.by_community if r.label == "社区A"]
     assert (rate.total, rate.done, rate.overdue, rate.percent) == (3, 2, 1, 67)  # not 2 of 31 (6 %)
     communities = tree.street.children.all()
     figures = visit_figures_by_community(cast.street, communities, today=second)

@@ -177,23 +177,35 @@ def audit_record_batch(
     Each row's subject is the cadre, or `subject` when the rows are about one record (a campaign)."""
     batch = uuid.uuid4().hex
     changes_by_id = changes_by_id or {}
+    shared = audit_batch_columns(actor=actor, action=action, detail=detail, batch=batch)
+    if subject is not None:
+        shared["subject_type"] = subject_type_of(subject)
     rows = (
         AuditEvent(
-            user=actor.user,
-            action=action,
+            **shared,
             cadre_id=cid,
-            subject_type=subject_type_of(subject) if subject is not None else CADRE_SUBJECT,
             subject_id=str(subject.pk) if subject is not None else str(cid),
-            detail=detail,
             changes=changes_by_id.get(cid, {}),
-            batch=batch,
-            ip=actor.ip,
-            via=actor.via,
         )
         for cid in cadre_ids
     )
     _bulk_create(rows)
     return batch
+
+
+def audit_batch_columns(*, actor: Actor, action: str, detail: str, batch: str) -> dict[str, Any]:
+    """The columns (by attname) all rows of a batch about cadres share, as `audit_record_batch` writes them;
+    for a writer inserting very many rows itself, each row adding `at`, `cadre_id`, `subject_id` (the cadre's
+    id as text) and `changes`."""
+    return {
+        "user_id": getattr(actor.user, "pk", None),
+        "action": action,
+        "subject_type": CADRE_SUBJECT,
+        "detail": detail,
+        "batch": batch,
+        "ip": actor.ip,
+        "via": actor.via,
+    }
 
 
 def _bulk_create(rows: Iterable[AuditEvent], size: int = 2000) -> None:

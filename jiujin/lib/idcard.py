@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from stdnum.cn import ric
-from stdnum.exceptions import InvalidComponent
 
 from jiujin.lib.phones import mask_phone  # re-exported: one definition only
 from jiujin.lib.text import clean_cell
@@ -99,9 +98,10 @@ def _upgrade_15(number: str) -> str:
 
 
 def _birth_date(number: str) -> date:
+    # What ric.get_birth_date reads, without its per-character clean-up (~10 µs) of a number already clean.
     try:
-        birth = ric.get_birth_date(number)
-    except InvalidComponent:
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         raise IdNumberError(MSG_BIRTH) from None
     if birth.year < 1880 or birth > date.today():
         raise IdNumberError(MSG_BIRTH)

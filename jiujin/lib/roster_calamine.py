@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,22 +67,24 @@ def open_sheets(source: str | Path | IO[bytes], *, ods: bool) -> tuple[Sheets, C
             except Exception as exc:
                 raise RosterFormatError(MSG_BAD_ODS if ods else MSG_BAD_XLS) from exc
             hint = sheet.end[0] + 1 if sheet.end else 0
-            yield _rows(sheet), hint
+            yield sheet_rows(sheet, MSG_BAD_ODS if ods else MSG_BAD_XLS), hint
 
     return sheets(), once(workbook.close)
 
 
-def _rows(sheet: Any) -> NumberedRows:
+def sheet_rows(sheet: Any, bad: str, convert: Callable[[list[Any]], list[Any]] | None = None) -> NumberedRows:
     """Numbered as Excel shows them. calamine yields rows from the first but columns only from the used
-    range's first: pad them back so column letters stay right. Empty cells are None, as from openpyxl."""
+    range's first: pad them back so column letters stay right. Empty cells are None, as from openpyxl;
+    `convert`, if given, turns a row's values (and must turn "" into None)."""
     pad = [None] * (sheet.start[1] if sheet.start else 0)
     try:
         for number, row in enumerate(sheet.iter_rows(), start=1):
-            yield number, [*pad, *(None if v == "" else v for v in row)]
+            cells = [None if v == "" else v for v in row] if convert is None else convert(row)
+            yield number, pad + cells if pad else cells
     except RosterFormatError:
         raise
     except Exception as exc:
-        raise RosterFormatError(MSG_BAD_XLS) from exc
+        raise RosterFormatError(bad) from exc
 
 
 def _read_capped(source: str | Path | IO[bytes]) -> bytes:

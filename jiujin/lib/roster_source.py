@@ -91,12 +91,18 @@ def check_zip_package(zf: zipfile.ZipFile, *, big_parts: str) -> list[zipfile.Zi
 
 def root_element(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
     """Parse an XML part only up to its root tag: a DTD, if any, comes before it and is refused."""
+    for element in safe_elements(zf, info):
+        return element
+    raise RosterFormatError(MSG_CORRUPT)
+
+
+def safe_elements(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[Any]:
+    """An XML part's elements as their start tags are read (attributes, no children yet); no DTD."""
     try:
         with zf.open(info) as f:
             for _event, element in safe_iterparse(f, events=("start",), forbid_dtd=True):
-                return element
+                yield element
     except DefusedXmlException as exc:
         raise RosterFormatError(MSG_DTD) from exc
     except SyntaxError as exc:  # ElementTree.ParseError
         raise RosterFormatError(MSG_CORRUPT) from exc
-    raise RosterFormatError(MSG_CORRUPT)

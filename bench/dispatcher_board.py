@@ -10,37 +10,28 @@ left exactly as it was. Times the Django handler in-process (no network), as the
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiujin.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from bench._timing import measure  # noqa: E402
-from jiujin.accounts.models import ApiToken, User  # noqa: E402
-from jiujin.cadres.models import Cadre, CadreQuerySet  # noqa: E402
-from jiujin.servicerequests.models import (  # noqa: E402
+import bench._django  # noqa: F401  (sets Django up for the imports below)
+from bench._timing import measure
+from jiujin.accounts.models import ApiToken, User
+from jiujin.cadres.models import Cadre, CadreQuerySet
+from jiujin.servicerequests.models import (
     OPEN_STATES,
     ServiceCategory,
     ServiceRequest,
     Urgency,
 )
-
-settings.ALLOWED_HOSTS = ["testserver"]
-settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 OPEN_REQUESTS = 10_000
 USERS = ["demo-admin", "demo-district", "demo-street", "demo-community-a"]

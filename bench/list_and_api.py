@@ -8,28 +8,19 @@ Times the Django handler in-process (no network), as the server sees it, for the
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiujin.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from bench._timing import measure  # noqa: E402
-from jiujin.accounts.models import ApiToken, User  # noqa: E402
-from jiujin.cadres.models import Cadre  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["testserver"]
-settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+import bench._django  # noqa: F401  (sets Django up for the imports below)
+from bench._timing import measure
+from jiujin.accounts.models import ApiToken, User
+from jiujin.cadres.models import Cadre
 
 
 def main() -> None:

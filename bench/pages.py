@@ -22,28 +22,20 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiujin.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from bench._timing import measure  # noqa: E402
-from bench.dispatcher_board import create_requests  # noqa: E402
-from jiujin.accounts.models import User  # noqa: E402
-from jiujin.cadres.models import Cadre  # noqa: E402
-from jiujin.orgs.models import OrgUnit  # noqa: E402
-from jiujin.tasks.models import PENDING, VisitTask  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["testserver"]
-settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+import bench._django  # noqa: F401  (sets Django up for the imports below)
+from bench._timing import measure
+from bench.dispatcher_board import create_requests
+from jiujin.accounts.models import User
+from jiujin.cadres.models import Cadre
+from jiujin.orgs.models import OrgUnit
+from jiujin.tasks.models import PENDING, VisitTask
 
 OPEN_REQUESTS = 200
 USERS = ["demo-community-a", "demo-street", "demo-district", "demo-admin"]

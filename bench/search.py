@@ -13,7 +13,6 @@ query count per request, then EXPLAIN (ANALYZE, BUFFERS) of the slowest query of
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -23,25 +22,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiujin.settings")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-import django
+from django.db import connection
+from django.db.models import Count
+from django.db.models.functions import Left
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.db.models.functions import Left  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from jiujin.accounts.models import ApiToken, User  # noqa: E402
-from jiujin.cadres.models import Cadre  # noqa: E402
-
-settings.ALLOWED_HOSTS = ["testserver"]
-settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+import bench._django  # noqa: F401  (sets Django up for the imports below)
+from jiujin.accounts.models import ApiToken, User
+from jiujin.cadres.models import Cadre
 
 USERS = ["demo-admin", "demo-district", "demo-street", "demo-community-a"]
 Sample = dict[str, str]

@@ -288,13 +288,10 @@ class PersonField(forms.Field):
             self.user, text, kinds=self.kinds, cadre=self.cadre, label=str(self.label or "")
         )
 
-    def validate(self, value: Any) -> None:
-        if value is None and self.required:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
 
-
-def person_label(obj: Model | None) -> tuple[str, str]:
+def person_label(obj: Any) -> tuple[str, str]:
     """(label, token) of a stored staff user, for a picker's initial value without a query."""
     if obj is None:
         return "", ""
-    return f"{getattr(obj, 'display_name', str(obj))}（工作人员）", f"staff:{obj.pk}"
+    person = Person(StaffSource.kind, StaffSource.label, obj, obj.display_name, "", "")
+    return person.label, person.token

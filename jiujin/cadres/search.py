@@ -40,12 +40,8 @@ def is_digits(text: str) -> bool:
     return text.isdigit() or (len(text) > 1 and text[:-1].isdigit() and text[-1] == "x")
 
 
-def normalized(raw: str) -> str:
-    return "".join(raw.split()).lower()
-
-
 def cadre_search(qs: CadreQuerySet, raw: str) -> CadreQuerySet:
-    text = normalized(raw)
+    text = "".join(raw.split()).lower()
     if not text:
         return qs
     # The list's order (pinyin, id), written as an expression: otherwise PostgreSQL walks the pinyin index in

@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "jiujin.health",
     "jiujin.plans",
     "jiujin.home",
+    "jiujin.events",
+    "jiujin.opinions",
+    "jiujin.contributions",
+    "jiujin.branches",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,10 @@ urlpatterns = [
     path("requests/", include("jiujin.servicerequests.urls")),
     path("health/", include("jiujin.health.urls")),
     path("plans/", include("jiujin.plans.urls")),
+    path("events/", include("jiujin.events.urls")),
+    path("opinions/", include("jiujin.opinions.urls")),
+    path("contributions/", include("jiujin.contributions.urls")),
+    path("branches/", include("jiujin.branches.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -5,11 +5,15 @@ from ninja import NinjaAPI
 
 from jiujin.api.auth import BearerToken
 from jiujin.api.routers import auth, orgs
+from jiujin.branches.api import router as branches_router
 from jiujin.cadres.api import router as cadres_router
+from jiujin.contributions.api import router as contributions_router
 from jiujin.core.access import enforce_api_rules
 from jiujin.core.api import handle_errors
 from jiujin.directory.api import router as directory_router
+from jiujin.events.api import router as events_router
 from jiujin.health.api import router as health_router
+from jiujin.opinions.api import router as opinions_router
 from jiujin.plans.api import router as plans_router
 from jiujin.servicerequests.api import router as servicerequests_router
 from jiujin.tasks.api import router as tasks_router
@@ -44,5 +48,9 @@ api.add_router("/", directory_router)
 api.add_router("/", servicerequests_router)
 api.add_router("/", health_router)
 api.add_router("/", plans_router)
+api.add_router("/", events_router)
+api.add_router("/", opinions_router)
+api.add_router("/", contributions_router)
+api.add_router("/", branches_router)
 # Last: every operation registered above now runs only under its declared rule (fails closed without one).
 enforce_api_rules(api)

@@ -20,12 +20,16 @@ from jiujin.accounts.models import User
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.orgs.models import OrgUnit
 
+from .branches import branches_create
 from .calls import calls_create
 from .care import pairings_create, volunteers_create
 from .community import directory_create, plans_create
 from .context import HISTORY_CADRES, Demo
+from .contributions import contributions_create
+from .events import events_create
 from .health_records import health_records_create
 from .history import visits_create
+from .opinions import opinions_create
 from .people import CadreMaker, chunks, insert_chunk
 from .tree import (
     COMMUNITY_A_CODE,
@@ -96,6 +100,9 @@ def demo_data_create(
     progress(f"体检记录 {health_records_create(demo)} 条")
     progress(f"服务工单 {calls_create(demo, city=city)} 张")
     progress(f"服务名录 {directory_create(demo, city=city)} 条，服务方案 {plans_create(demo)} 份")
+    for step in (events_create, branches_create, contributions_create, opinions_create):
+        if report := step(demo, city=city):
+            progress(report)
     logins.append(DemoLogin("demo-volunteer", "志愿者", communities[0].name))
     return logins
 

@@ -2,16 +2,24 @@
 
 Routes are read from the URL resolver and operations from the OpenAPI schema, so a new route is covered
 without anyone remembering it; a route that declares no access rule fails the first test, and a route whose
-ids this walk cannot fill fails the walk until `WORLD_KWARGS` learns them.
+ids this walk cannot fill fails the walk until the world learns them.
+
+An app adds its own objects to the world in `jiujin/<app>/tests/walk.py`, a function
+`walk_world(tree, cast, cadre_a) -> dict` returning any of the world's keys ("ids", "pks", "slugs",
+"outsiders") plus "written": callables counting rows a refused write must not add. So a new app is walked
+without editing this file.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.db.models import Max
 from django.test import Client
 from django.urls import get_resolver
@@ -70,7 +78,7 @@ def world(tree: Any, cast: Any, cadre_a: Any) -> dict[str, Any]:
     condition = Condition.objects.create(cadre=cadre_a, name="高血压")
     token = ApiToken.issue(cast.community_a)[0]  # worker A's own token: nobody else may revoke it
     supervisor_z = make_user("district-z", Role.DISTRICT, tree.district_z)
-    return {
+    world: dict[str, Any] = {
         "cadre": cadre_a,
         "ids": {
             "cadre_pk": cadre_a.pk,
@@ -105,7 +113,31 @@ def world(tree: Any, cast: Any, cadre_a: Any) -> dict[str, Any]:
             "unpaired volunteer": cast.volunteer,
             "paired volunteer": paired_user,
         },
+        "written": [],
     }
+    for extra in _app_worlds(tree, cast, cadre_a):
+        for key, value in extra.items():
+            if key == "written":
+                world["written"] += value
+            else:
+                world[key].update(value)
+    return world
+
+
+def _app_worlds(tree: Any, cast: Any, cadre_a: Any) -> list[dict[str, Any]]:
+    """Each app's `tests/walk.py` contribution (see the module's docstring)."""
+    worlds = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("jiujin."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.walk")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.tests.walk":
+                raise
+            continue
+        worlds.append(module.walk_world(tree, cast, cadre_a))
+    return worlds
 
 
 def _page_routes(resolver: Any = None, prefix: str = "", ns: str = "") -> list[tuple[str, str]]:
@@ -140,7 +172,7 @@ def _fill(route: str, name: str, world: dict[str, Any]) -> str:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
 
 
-def _written_rows() -> tuple[int, ...]:
+def _written_rows(extra: list[Callable[[], int]]) -> tuple[int, ...]:
     """Rows a refused write must not have added (denied attempts themselves are audited)."""
     from jiujin.cadres.models import Cadre
     from jiujin.health.models import CheckUp
@@ -157,6 +189,7 @@ def _written_rows() -> tuple[int, ...]:
         CheckUp.objects.count(),
         Condition.objects.count(),
         ContactLog.objects.count(),
+        *(count() for count in extra),
     )
 
 
@@ -175,7 +208,7 @@ def test_it_refuses_every_page_with_an_id_of_community_a_to_every_outsider(world
             has_id = "<" in route
             if who == "paired volunteer" and name in PAIRED_VOLUNTEER_MAY:
                 continue
-            before = _written_rows()
+            before = _written_rows(world["written"])
             get = client.get(url, {"cadre": cadre.pk}, follow=True)
             post = client.post(url, {"cadre": cadre.pk})
             body = _body(get)
@@ -187,7 +220,7 @@ def test_it_refuses_every_page_with_an_id_of_community_a_to_every_outsider(world
                 )
             elif _reveals(body, cadre):
                 problems.append(f"{who} {url}: shows 张德明's data")
-            if _written_rows() != before:
+            if _written_rows(world["written"]) != before:
                 problems.append(f"{who} POST {url}: wrote something")
     assert problems == []
 
@@ -220,7 +253,7 @@ def test_it_refuses_every_api_operation_on_community_a_to_every_outsider(world: 
                 continue
             filled = re.sub(r"\{(\w+)\}", lambda m: str(world["ids"][m.group(1)]), path)
             relative = filled.removeprefix("/api/v1")
-            before = _written_rows()
+            before = _written_rows(world["written"])
             if method == "get":
                 response = client.get(relative, {"cadre": cadre.pk, "cadre_id": cadre.pk})
                 allowed = DENIED if "{" in path else {200, *DENIED}
@@ -232,7 +265,7 @@ def test_it_refuses_every_api_operation_on_community_a_to_every_outsider(world: 
                 problems.append(f"{who} {method.upper()} {filled}: {response.status_code}")
             elif _reveals(body, cadre):
                 problems.append(f"{who} {method.upper()} {filled}: shows 张德明's data")
-            if _written_rows() != before:
+            if _written_rows(world["written"]) != before:
                 problems.append(f"{who} {method.upper()} {filled}: wrote something")
     assert problems == []
 

@@ -307,3 +307,49 @@ def contact_sources() -> list[ContactSource]:
 
 def unit_figures_for(user: Any) -> list[UnitFigure]:
     return [f for f in sorted(_unit_figures.values(), key=lambda f: f.order) if _allowed(user, f.capability)]
+
+
+# ---------------------------------------------------------------- groups of cadres defined by other apps
+
+
+@dataclass(frozen=True)
+class CadreGroup:
+    """A kind of group of cadres an app keeps (a party branch's members, a team …) that others may target
+    (an event's audience, a survey's sample) without importing that app.
+
+    `choices(user)` lists the groups this user may pick, as (value, label); `q(value)` returns a Q over Cadre
+    selecting the group's current members (by `pk__in` a subquery, so it composes with any filter)."""
+
+    code: str
+    label: str
+    choices: Callable[[Any], list[tuple[str, str]]]
+    q: Callable[[str], Any]
+
+
+_cadre_groups: dict[str, CadreGroup] = {}
+_party_members: list[Callable[[], Any]] = []
+
+
+def cadre_group_register(*groups: CadreGroup) -> None:
+    for group in groups:
+        _cadre_groups[group.code] = group
+
+
+def cadre_groups() -> list[CadreGroup]:
+    return sorted(_cadre_groups.values(), key=lambda g: g.code)
+
+
+def cadre_group(code: str) -> CadreGroup | None:
+    return _cadre_groups.get(code)
+
+
+def party_members_register(q: Callable[[], Any]) -> None:
+    """Who counts as a party member (the 七一 visits, party audiences): the app that keeps the membership
+    registers a Q factory here; without one, the cadre's own 中共党员 box decides."""
+    _party_members[:] = [q]
+
+
+def party_members_q() -> Any:
+    from django.db.models import Q  # here: this module is read by apps' ready() before models load
+
+    return _party_members[0]() if _party_members else Q(is_party_member=True)

@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 # Every package, pinned with its hashes, for Python 3.11+ on any platform: base = runtime (what a server and
 # the wheelhouse get), dev = runtime + the `dev` extra (what `make test` and CI run). `make lock` writes them.
 LOCKS := requirements/base.lock requirements/dev.lock
+# The browser packages (the check-in's QR reader), from npm as package-lock.json pins them; settings.py serves
+# them from node_modules/ as static files. Needs Node.js 20+ with npm.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test test-fast test-browser lint typecheck bench clean lock wheelhouse
 
@@ -21,11 +24,16 @@ $(STAMP): pyproject.toml $(LOCKS)
 	  echo "依赖与 pyproject.toml 不一致：维护者运行 make lock (the locks are out of date: run make lock)" >&2; exit 1; }
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "未找到 npm：请安装 Node.js 20 及 npm（Debian: apt-get install nodejs npm）" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 var/.demo-loaded: | $(STAMP)
 	JIUJIN_DEMO=1 $(BIN)/jiujin demo-data
 	touch $@
 
-run: $(STAMP)
+run: $(STAMP) $(NODE_STAMP)
 	$(BIN)/jiujin migrate --no-input -v0
 	$(BIN)/jiujin collectstatic --no-input -v0
 	$(MAKE) --no-print-directory var/.demo-loaded
@@ -44,7 +52,7 @@ run: $(STAMP)
 # The gates first (lint, format, types, migrations, import layers), then the suite on both cores. CI runs
 # `make test` twice (SQLite, then PostgreSQL): the slow tests run once, on the PostgreSQL pass.
 SLOW ?= $(if $(DATABASE_URL),1,)
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check jiujin bench deploy
 	$(BIN)/ruff format --check jiujin bench deploy
 	@$(BIN)/python -m jiujin.secretkey  # mypy loads the settings: a fresh checkout's key first
@@ -54,10 +62,10 @@ test: $(STAMP)
 	$(BIN)/pytest -n auto -m "not browser$(if $(SLOW),, and not slow)"
 	@$(MAKE) --no-print-directory test-browser
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -m "not browser" -x
 
-test-browser: $(STAMP)
+test-browser: $(STAMP) $(NODE_STAMP)
 	@if [ -x /usr/bin/chromium ]; then $(BIN)/pytest -m browser; \
 	else echo "跳过浏览器测试：未找到 /usr/bin/chromium（Debian: apt-get install chromium）"; fi
 
@@ -91,7 +99,8 @@ lock:
 # by some Python releases (e.g. async-timeout before 3.11.3) are there too, and the target's pip picks. SDIST_ONLY
 # (comma-separated) are pure-Python packages published only as source: their archive (the file the lock's hash
 # is for) goes in, and the target's pip builds it with the wheelhouse's setuptools and wheel.
-# LOCK=requirements/dev.lock carries the test tools as well.
+# LOCK=requirements/dev.lock carries the test tools as well. node_modules/ (npm ci) goes across with the source tree:
+# the server's collectstatic takes the QR reader from it (JIUJIN_NODE_MODULES).
 ARCH ?= x86_64
 GLIBC ?= 2.28
 PY ?= 311
@@ -100,7 +109,7 @@ PLATFORM ?= manylinux2014_$(ARCH) \
 LOCK ?= requirements/base.lock
 WHEELHOUSE ?= wheelhouse
 SDIST_ONLY ?= lunar-python
-wheelhouse: $(STAMP)
+wheelhouse: $(STAMP) $(NODE_STAMP)
 	rm -rf $(WHEELHOUSE) && mkdir -p $(WHEELHOUSE)
 	sed -E 's/^([A-Za-z0-9._-]+==[^ ;]+) ;[^\\]*/\1 /' $(LOCK) > $(WHEELHOUSE)/.download.txt
 	$(BIN)/pip download -q --require-hashes --no-deps --only-binary=:all: --no-binary=$(SDIST_ONLY) \
@@ -113,4 +122,4 @@ wheelhouse: $(STAMP)
 	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE) | wc -l) files, $$(du -sh $(WHEELHOUSE) | cut -f1)"
 
 clean:
-	rm -rf $(VENV) var/static
+	rm -rf $(VENV) var/static node_modules

@@ -211,7 +211,9 @@ if _env_flag("JIUJIN_SECURE"):
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # 'wasm-unsafe-eval' lets the check-in scanner compile its QR reader (zxing-wasm, a .wasm file served
+        # from here); it allows WebAssembly only, not eval() of JavaScript.
+        "script-src": ["'self'", "'wasm-unsafe-eval'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -230,6 +232,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Browser packages from npm (package.json, installed by `make` with `npm ci`, never committed): only the files the
+# pages load, under static/vendor/. A server that installs the wheel points JIUJIN_NODE_MODULES at the
+# node_modules/ carried with the source tree before `jiujin collectstatic`.
+NODE_MODULES = Path(os.environ.get("JIUJIN_NODE_MODULES", BASE_DIR.parent / "node_modules"))
+STATICFILES_DIRS = [
+    ("vendor/barcode-detector", NODE_MODULES / "barcode-detector" / "dist" / "iife"),
+    ("vendor/zxing-wasm", NODE_MODULES / "zxing-wasm" / "dist" / "reader"),
+]
 # Uploaded files that outlive a request (photos, attachments). Several app servers share one folder
 # (NFS or the like) here; `jiujin backup` includes it.
 MEDIA_ROOT = Path(os.environ.get("JIUJIN_MEDIA_ROOT", VAR_DIR / "media"))
@@ -250,6 +260,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
 
 JIUJIN_PAGE_SIZE = 30
+# 银发人才库: entries over this age are flagged at their two-yearly review (never removed silently).
+JIUJIN_TALENT_AGE_LIMIT = int(os.environ.get("JIUJIN_TALENT_AGE_LIMIT", "80"))
 
 # Reminders (五必访 daily digest). In-app is always on; other channels are switched on here.
 # Email only when EMAIL_HOST is set (Django's own default, "localhost", would silently fail on an intranet).

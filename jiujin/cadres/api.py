@@ -16,7 +16,7 @@ from jiujin.audit.services import actor_from_request
 from jiujin.core.access import STAFF, access
 from jiujin.core.api import Detail, caller, forbid, paged, raise_form_errors
 
-from .filters import CadreFilterForm
+from .filters import CadreFilterForm, Found
 from .forms import CadreForm
 from .masking import Reveal
 from .models import Cadre, CadreQuerySet
@@ -45,8 +45,9 @@ def list_cadres(request: HttpRequest, filters: Query[CadreFilters]) -> dict[str,
         counted = Cadre.objects.known_counts(rows)
         return [cadre_item(c, reveal, known_count=c.known_count) for c in counted]  # type: ignore[attr-defined]
 
+    found = _filtered(user, filters)
     return paged(
-        _filtered(user, filters), filters.page, items=items, size=settings.JIUJIN_PAGE_SIZE, rows=cadre_rows
+        found.qs, filters.page, items=items, size=settings.JIUJIN_PAGE_SIZE, rows=cadre_rows, key=found.key
     )
 
 
@@ -97,18 +98,17 @@ def _registry(user: User) -> CadreQuerySet:
     return cadres_for_user(user)
 
 
-def _filtered(user: User, filters: CadreFilters) -> CadreQuerySet:
-    qs = _registry(user)
+def _filtered(user: User, filters: CadreFilters) -> Found:
     form = CadreFilterForm(filters.model_dump(exclude_none=True, exclude={"community", "page"}), user=user)
     if not form.is_valid():
         if set(form.errors) <= LOOKUP_FILTERS:
-            return qs.none()
+            return Found(_registry(user).none(), key="pk")
         raise_form_errors(form, source="query", names=API_NAMES)
-    qs = form.apply(qs)
+    found = form.found()  # the caller's registry: the same scope as _registry
     if filters.community:
         # Already scoped: a community the caller cannot see simply yields nothing.
-        qs = qs.filter(community__code=filters.community)
-    return qs
+        return Found(found.qs.filter(community__code=filters.community), key=found.key)
+    return found
 
 
 def _load(user: User, cadre_id: int) -> Cadre:

@@ -16,6 +16,9 @@ class CadresConfig(AppConfig):
         cadre_actions_register(
             CadreAction("编辑", "cadres:edit", order=10, capability="manage_cadres"),
             CadreAction("变更状态", "cadres:status", order=20, capability="manage_cadres"),
+            CadreAction(
+                "重新制卡", "cadres:card_reissue", order=95, capability="manage_cadres", active_only=True
+            ),
         )
         from .home_panels import register as home_register
 

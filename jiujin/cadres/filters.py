@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -13,8 +14,31 @@ from django.utils import timezone
 from jiujin.accounts.models import User
 from jiujin.orgs.models import OrgUnit
 
-from .models import Cadre, CadreQuerySet, CadreStatus, Category, HealthStatus, LivingArrangement, Rank, Tag
+from .models import (
+    Cadre,
+    CadreQuerySet,
+    CadreSearchRow,
+    CadreStatus,
+    Category,
+    HealthStatus,
+    LivingArrangement,
+    Rank,
+    Tag,
+)
+from .search import search_rows_matching, uses_search_rows
+from .search_rows import CadreSearchRowQuerySet
 from .tags import tags_visible_q
+
+Narrowed = TypeVar("Narrowed", CadreQuerySet, CadreSearchRowQuerySet)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A narrowed registry and the field holding each row's cadre id (`pk`, or `cadre_id` on the search table)."""
+
+    qs: CadreQuerySet | CadreSearchRowQuerySet
+    key: str
+
 
 AGE_BANDS = {
     "lt70": ("70岁以下", 0, 69),
@@ -86,6 +110,7 @@ class CadreFilterForm(forms.Form):
 
     def __init__(self, data: Any = None, *, user: User, today: date | None = None) -> None:
         super().__init__(data)
+        self.user = user
         self.today = today or timezone.localdate()  # the office's date, not the server's UTC date
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = OrgUnit.objects.for_user(user)
         cast(forms.ChoiceField, self.fields["tag"]).choices = cache(partial(_tag_choices, user))  # read once
@@ -93,24 +118,38 @@ class CadreFilterForm(forms.Form):
     def apply(self, qs: CadreQuerySet) -> CadreQuerySet:
         """Narrow an already-scoped queryset. Invalid values are ignored (the form shows the error)."""
         data = self.cleaned_data if self.is_valid() else {}
+        qs = self._narrow(qs, data)
+        return qs.search(data["q"]) if data.get("q") else qs
+
+    def found(self) -> Found:
+        """The user's registry narrowed by the form, for a keyed pager: the list page and the API.
+
+        A part of a name on PostgreSQL is answered by the name search table alone (search_rows.py), rows and
+        capped count alike; the page's cadres are then loaded by the keys it gives."""
+        data = self.cleaned_data if self.is_valid() else {}
+        text = data.get("q") or ""
+        if uses_search_rows(text, CadreSearchRow.objects.db):
+            rows = self._narrow(CadreSearchRow.objects.for_user(self.user), data, key="cadre_id")
+            return Found(search_rows_matching(rows, text), key="cadre_id")
+        return Found(self.apply(Cadre.objects.for_user(self.user)), key="pk")
+
+    def _narrow(self, qs: Narrowed, data: dict[str, Any], *, key: str = "pk") -> Narrowed:
         status = data.get("status") or "active"
         if status != "all":
             qs = qs.filter(status=status)
-        if data.get("q"):
-            qs = qs.search(data["q"])
         if data.get("unit"):
             qs = qs.filter(community__path__startswith=data["unit"].path)
-        for field, key in (
+        for field, name in (
             ("category", "category"),
             ("rank", "rank"),
             ("living_arrangement", "living"),
             ("health_status", "health"),
         ):
-            if data.get(key):
-                qs = qs.filter(**{field: data[key]})
+            if data.get(name):
+                qs = qs.filter(**{field: data[name]})
         if data.get("tag"):
             qs = qs.filter(
-                Exists(Cadre.tags.through.objects.filter(cadre=OuterRef("pk"), tag__name=data["tag"]))
+                Exists(Cadre.tags.through.objects.filter(cadre=OuterRef(key), tag__name=data["tag"]))
             )
         if data.get("age"):
             _label, low, high = AGE_BANDS[data["age"]]

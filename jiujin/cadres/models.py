@@ -230,6 +230,10 @@ class Cadre(models.Model):
     lunar_day = models.PositiveSmallIntegerField("农历生日日", null=True, blank=True)
     lunar_leap = models.BooleanField("闰月", default=False)
 
+    # The 爱心服务卡's QR code carries a signed token of (pk, card_version) (cadres/cards.py); reissuing the card
+    # bumps the version, so a lost card's code stops checking anyone in.
+    card_version = models.PositiveIntegerField("服务卡版本", default=1, editable=False)
+
     status = models.CharField("状态", max_length=10, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
     status_date = models.DateField("状态变更日期", null=True, blank=True)
     status_reason = models.CharField("状态变更原因", max_length=200, blank=True)
@@ -331,3 +335,7 @@ class FamilyContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.relation}）"
+
+
+# A model of this app kept in its own module; imported here so Django registers it with the app.
+from .search_rows import CadreSearchRow as CadreSearchRow  # noqa: E402

@@ -4,36 +4,51 @@
 - digits (an ID number's trailing X allowed): the tail of an ID number, or digits anywhere in a phone;
 - anything else: a part of the name (德明, 张, 张德明), case-insensitive.
 
-On PostgreSQL each kind has its index (migration 0009): the name's 1- and 2-character pieces, the reversed ID
-number, trigrams of the phones. The index narrows, the plain condition decides, so the rows are exactly
-those a plain `icontains` / `endswith` finds. SQLite answers the plain conditions by scanning.
+On PostgreSQL each kind has its index: the name search table (`search_rows.py`: the name's 1- and
+2-character pieces in display order), the reversed ID number, trigrams of the phones (migration 0009). The
+index narrows, the plain condition decides, so the rows are exactly those a plain `icontains` / `endswith`
+finds. SQLite answers the plain conditions by scanning.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import Func, Q, TextField
+from django.db.models import F, Q
 from django.db.models.functions import Lower, Reverse
 
 if TYPE_CHECKING:
     from .models import CadreQuerySet
+    from .search_rows import CadreSearchRowQuerySet
 
 
-class NameGrams(Func):
-    """`jiujin_grams(lower(name))`: the name's 1- and 2-character pieces (PostgreSQL; see migration 0009)."""
-
-    function = "jiujin_grams"
-    output_field = ArrayField(TextField())
+def normalized(raw: str) -> str:
+    return "".join(raw.split()).lower()
 
 
-def name_pieces(text: str) -> list[str]:
-    """The pieces every name containing `text` has: the text itself when short, else each 2-character run."""
-    if len(text) <= 2:
-        return [text]
-    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+def name_piece(text: str) -> str:
+    """A piece every name containing `text` has: the text itself when short, else its first 2 characters."""
+    return text[:2]
+
+
+def is_name_text(text: str) -> bool:
+    """Text the name search table answers: anything but digits (ID/phone) and Latin letters (pinyin)."""
+    return bool(text) and not is_digits(text) and not (text.isascii() and text.isalpha())
+
+
+def uses_search_rows(raw: str, db: str) -> bool:
+    """Whether a list search reads the name search table (PostgreSQL) rather than the cadre table."""
+    return connections[db].vendor == "postgresql" and is_name_text(normalized(raw))
+
+
+def search_rows_matching(rows: CadreSearchRowQuerySet, raw: str) -> CadreSearchRowQuerySet:
+    """The list's name search on the search table, in display order; its `cadre_id` are the cadres."""
+    text = normalized(raw)
+    found = rows.filter(piece=name_piece(text))
+    if len(text) > 2:  # the piece narrows; the whole text decides (its pieces may sit apart in a name)
+        found = found.filter(cadre__name__icontains=text)
+    return found.order_by("name_pinyin", "cadre_id")
 
 
 def is_digits(text: str) -> bool:
@@ -41,16 +56,27 @@ def is_digits(text: str) -> bool:
 
 
 def cadre_search(qs: CadreQuerySet, raw: str) -> CadreQuerySet:
-    text = "".join(raw.split()).lower()
+    text = normalized(raw)
     if not text:
         return qs
-    # The list's order (pinyin, id), written as an expression: otherwise PostgreSQL walks the pinyin index in
-    # order hoping to meet matches early, and matches that sort late (张 = zhang…, wang…) cost seconds.
-    return _matching(qs, text).order_by(Lower("name_pinyin"), "id")
-
-
-def _matching(qs: CadreQuerySet, text: str) -> CadreQuerySet:
     postgres = connections[qs.db].vendor == "postgresql"
+    if postgres and is_name_text(text):
+        # Joined to the search table and ordered along it: page 1 is the start of one index range. Status and
+        # community are equated so the planner carries the cadre's conditions over to the search table.
+        found = qs.filter(
+            search_rows__piece=name_piece(text),
+            search_rows__status=F("status"),
+            search_rows__community_id=F("community_id"),
+        )
+        if len(text) > 2:
+            found = found.filter(name__icontains=text)
+        return found.order_by("search_rows__name_pinyin", "search_rows__cadre_id")
+    # The list's order (pinyin, id), written as an expression: otherwise PostgreSQL walks the pinyin index in
+    # order hoping to meet matches early, and matches that sort late (wang…, zhou…) cost seconds.
+    return _matching(qs, text, postgres=postgres).order_by(Lower("name_pinyin"), "id")
+
+
+def _matching(qs: CadreQuerySet, text: str, *, postgres: bool) -> CadreQuerySet:
     if is_digits(text):
         digits = text.upper()
         phones = Q(phone_mobile__contains=digits) | Q(phone_landline__contains=digits)
@@ -61,12 +87,4 @@ def _matching(qs: CadreQuerySet, text: str) -> CadreQuerySet:
         return qs.filter(Q(id_number__endswith=digits) | phones)
     if text.isascii() and text.isalpha():
         return qs.filter(Q(name_initials__startswith=text) | Q(name_pinyin__startswith=text))
-    plain = Q(name__icontains=text)
-    if postgres:
-        grams: Any = NameGrams(Lower("name"))
-        pieces: Any = name_pieces(text)  # an array lookup; django-stubs types `__contains` as text
-        found = qs.alias(name_grams=grams).filter(name_grams__contains=pieces)
-        # One or two characters are a piece themselves: the index answers exactly, and the capped count
-        # needs no table row. Longer text is checked whole (its pieces may sit apart in a name).
-        return found if len(text) <= 2 else found.filter(plain)
-    return qs.filter(plain)
+    return qs.filter(name__icontains=text)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import card_views, views
 
 app_name = "cadres"
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", views.cadre_detail, name="detail"),
     path("<int:pk>/edit/", views.cadre_edit_view, name="edit"),
     path("<int:pk>/status/", views.cadre_status_view, name="status"),
+    path("<int:pk>/card/reissue/", card_views.card_reissue_view, name="card_reissue"),
     path("people/", views.people_suggest, name="people"),
 ]

@@ -33,7 +33,6 @@ from .selectors import (
     cadre_history,
     cadre_rows,
     cadre_with_details,
-    cadres_for_user,
     completeness_summary_cached,
     get_cadre_for_user,
 )
@@ -77,8 +76,8 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
     if is_volunteer(user):  # volunteers get their own, narrower pages (least privilege)
         return redirect("volunteers:me")
     form = CadreFilterForm(request.GET or None, user=user)
-    found = form.apply(cadres_for_user(user))
-    paginator = KeyedPaginator(found, settings.JIUJIN_PAGE_SIZE, rows=cadre_rows)
+    found = form.found()
+    paginator = KeyedPaginator(found.qs, settings.JIUJIN_PAGE_SIZE, rows=cadre_rows, key=found.key)
     page = paginator.get_page(request.GET.get("page"))
     Cadre.objects.known_counts(page.object_list)
     context = {

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar, cast, overload
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -156,23 +156,49 @@ class CappedPage(Page):
     count_capped: bool = Field(False, description=f"人数超过 {COUNT_CAP:,}，未精确统计")
 
 
+@overload
 def paged(
     qs: QuerySet[M],
     number: int,
     *,
     items: Callable[[list[M]], list[Any]],
+    size: int = ...,
+    rows: None = None,
+    key: str = ...,
+) -> dict[str, Any]: ...
+
+
+@overload
+def paged(  # keyed: qs may be of another table whose `key` names the rows
+    qs: QuerySet[Any],
+    number: int,
+    *,
+    items: Callable[[list[M]], list[Any]],
+    size: int = ...,
+    rows: Callable[[list[Any]], Iterable[M]],
+    key: str = ...,
+) -> dict[str, Any]: ...
+
+
+def paged(
+    qs: QuerySet[Any],
+    number: int,
+    *,
+    items: Callable[[list[M]], list[Any]],
     size: int = PAGE_SIZE,
     rows: Callable[[list[Any]], Iterable[M]] | None = None,
+    key: str = "pk",
 ) -> dict[str, Any]:
     """Page `number` of `qs` as every list answers it: `items` turns the page's rows into its items; the count
     stops at COUNT_CAP + 1 (a Page schema drops `count_capped`, a CappedPage shows it). With `rows` (keys →
-    rows) the page's keys are read first and only its rows loaded, as the pages' KeyedPaginator does."""
+    rows) the page's keys (`key` of each row) are read first and only its rows loaded, as the pages'
+    KeyedPaginator does."""
     start = (number - 1) * size
     if rows is None:
         paginator = CappedPaginator(qs, size)
         found = list(qs[start : start + size])
     else:
-        paginator = KeyedPaginator(qs, size, rows=rows)
+        paginator = KeyedPaginator(qs, size, rows=rows, key=key)
         found = paginator.rows_between(start, start + size)
     return {"count": paginator.count, "count_capped": paginator.capped, "items": items(found)}
 

@@ -37,7 +37,7 @@ class KeyedPaginator(CappedPaginator):
 
     The key query reads just (sort key, id) — an index-only walk in display order, so a deep page skips its
     offset without touching the table — and `rows(ids)` loads the page's rows, joins included, by key.
-    `page_ids(bottom, top)` may replace the plain key query (the cadre search splits unselective text)."""
+    `key` names the field holding each row's key when the list is read from another table (a search table)."""
 
     def __init__(
         self,
@@ -45,12 +45,14 @@ class KeyedPaginator(CappedPaginator):
         per_page: int,
         *,
         rows: Callable[[list[Any]], Iterable[Any]],
+        key: str = "pk",
     ) -> None:
         super().__init__(object_list, per_page)
         self.rows = rows
+        self.key = key
 
     def page_ids(self, bottom: int, top: int) -> list[Any]:
-        return list(cast("QuerySet[Any]", self.object_list).values_list("pk", flat=True)[bottom:top])
+        return list(cast("QuerySet[Any]", self.object_list).values_list(self.key, flat=True)[bottom:top])
 
     def rows_between(self, bottom: int, top: int) -> list[Any]:
         ids = self.page_ids(bottom, top)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import Actor, audit_record, audit_record_batch
+from jiujin.cadres.cards import card_token_for
 from jiujin.cadres.models import Cadre
 from jiujin.lib.cards import Card, CardLine, render_cards
 from jiujin.orgs.models import OrgUnit
@@ -108,8 +109,12 @@ def _entry_line(entry: DirectoryEntry) -> CardLine:
 
 
 def _card(cadre: Cadre, directory: list[Resolved], pairing: Pairing | None) -> Card:
+    # The QR code is the check-in token (signed, revocable, no ID number): events scan it at the door.
     return Card(
-        cadre_name=cadre.name, community=cadre.community.name, lines=card_lines(cadre, directory, pairing)
+        cadre_name=cadre.name,
+        community=cadre.community.name,
+        lines=card_lines(cadre, directory, pairing),
+        qr=card_token_for(cadre),
     )
 
 

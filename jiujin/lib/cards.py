@@ -1,5 +1,8 @@
 """Contact cards (联系卡 / 爱心服务卡) as a PDF: 85×54 mm cards, eight to an A4 sheet with crop marks.
 
+A card given a `qr` payload carries it as a QR code in its lower right corner (segno makes the matrix, drawn
+here as vector rectangles: sharp at any printer resolution); the lines beside it narrow to make room.
+
 Django-free: the caller gives plain `Card`s. Chinese text is set in an embedded TrueType CJK font
 (WenQuanYi Micro Hei from the `paperang-p2-fonts-cjk` wheel, Apache-2.0 / GPLv3 with the font
 exception), subset by fpdf2 so a sheet stays small. JIUJIN_CARD_FONT (a .ttf/.ttc path) replaces it.
@@ -13,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import segno
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
@@ -28,6 +32,9 @@ LINE_H = 3.4
 LABEL_W = 17.0
 BODY_PT, NAME_PT, HEAD_PT = 7.0, 12.0, 9.0
 ACCENT = (178, 34, 34)
+# The QR code's square including its quiet zone: ~0.5 mm modules for a ~50-character token (version 3), which
+# a phone reads at arm's length. QR_BORDER modules of white around it (the card's margin adds more).
+QR_SIZE, QR_BORDER = 17.0, 2
 
 # fontTools logs each subsetting step at INFO: a dozen lines per print in the server log otherwise.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
@@ -55,6 +62,7 @@ class Card:
     lines: list[CardLine] = field(default_factory=list)
     title: str = "爱心服务卡"
     footer: str = "有事请拨打，我们就近上门"
+    qr: str = ""  # what the QR code says (the check-in token); "" prints no code
 
 
 def font_path() -> Path:
@@ -119,12 +127,43 @@ def _draw_card(pdf: FPDF, card: Card, x: float, y: float) -> None:
     _text(pdf, x + PAD, y + 9, CARD_W - 2 * PAD, 6, f"{card.cadre_name} 同志", NAME_PT, bold=True)
     top = y + 16.5
     bottom = y + CARD_H - 5.5
+    qr_top = y + CARD_H - 1.0 - QR_SIZE if card.qr else bottom
     for line in _fitting(card.lines, int((bottom - top) // LINE_H)):
-        _line(pdf, x, top, line)
+        _line(pdf, x, top, line, room=QR_SIZE if top + LINE_H > qr_top else 0.0)
         top += LINE_H
+    footer_w = CARD_W - 2 * PAD - (QR_SIZE if card.qr else 0.0)
     pdf.set_text_color(*ACCENT)
-    _text(pdf, x + PAD, y + CARD_H - 5, CARD_W - 2 * PAD, 4, card.footer, BODY_PT - 0.5, align="C")
+    _text(pdf, x + PAD, y + CARD_H - 5, footer_w, 4, card.footer, BODY_PT - 0.5, align="C")
     pdf.set_text_color(0, 0, 0)
+    if card.qr:
+        _qr(pdf, card.qr, x + CARD_W - 1.0 - QR_SIZE, qr_top)
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The QR code of a card's payload as rows of dark (True) modules, quiet zone included."""
+    code = segno.make_qr(payload, error="m")
+    return [[bool(m) for m in row] for row in code.matrix_iter(scale=1, border=QR_BORDER)]
+
+
+def _qr(pdf: FPDF, payload: str, x: float, y: float) -> None:
+    matrix = qr_matrix(payload)
+    module = QR_SIZE / len(matrix)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(x, y, QR_SIZE, QR_SIZE, style="F")
+    pdf.set_fill_color(0, 0, 0)
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < len(row):  # one rectangle per run of dark modules: a fifth of the drawing operators
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(row) and row[c]:
+                c += 1
+            # A hair wider than the run, so neighbouring rows print without white seams between them.
+            pdf.rect(
+                x + start * module, y + r * module, (c - start) * module + 0.01, module + 0.01, style="F"
+            )
 
 
 def _fitting(lines: list[CardLine], room: int) -> list[CardLine]:
@@ -132,9 +171,11 @@ def _fitting(lines: list[CardLine], room: int) -> list[CardLine]:
     return lines[: max(room, 0)]
 
 
-def _line(pdf: FPDF, x: float, y: float, line: CardLine) -> None:
+def _line(pdf: FPDF, x: float, y: float, line: CardLine, *, room: float = 0.0) -> None:
+    """One labelled number; `room` mm at the right are kept free (for the QR code beside the last lines)."""
     phone_w = 27.0
-    name_w = CARD_W - 2 * PAD - LABEL_W - phone_w
+    name_w = CARD_W - 2 * PAD - LABEL_W - phone_w - room
+    x_phone = x + CARD_W - PAD - phone_w - room
     pdf.set_text_color(*ACCENT)
     _text(pdf, x + PAD, y, LABEL_W, LINE_H, line.label, BODY_PT)
     pdf.set_text_color(0, 0, 0)
@@ -142,7 +183,7 @@ def _line(pdf: FPDF, x: float, y: float, line: CardLine) -> None:
     if line.phone:
         _text(
             pdf,
-            x + CARD_W - PAD - phone_w,
+            x_phone,
             y,
             phone_w,
             LINE_H,
@@ -153,7 +194,7 @@ def _line(pdf: FPDF, x: float, y: float, line: CardLine) -> None:
         )
     else:
         pdf.set_text_color(*ACCENT)
-        _text(pdf, x + CARD_W - PAD - phone_w, y, phone_w, LINE_H, MISSING_PHONE, BODY_PT, align="R")
+        _text(pdf, x_phone, y, phone_w, LINE_H, MISSING_PHONE, BODY_PT, align="R")
         pdf.set_text_color(0, 0, 0)
 
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from stdnum.cn import ric
 
-from jiujin.cadres.models import Cadre
-from jiujin.cadres.search import name_pieces
+from jiujin.cadres.filters import CadreFilterForm
+from jiujin.cadres.models import Cadre, CadreSearchRow, CadreStatus, LivingArrangement
 from jiujin.cadres.tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,9 +98,46 @@ def test_it_finds_pinyin_and_initials(cadres: Any) -> None:
     assert found("oydm") == {"欧阳德明"}
 
 
-def test_it_splits_typed_text_into_the_pieces_every_match_has() -> None:
-    assert name_pieces("德") == ["德"] and name_pieces("德明") == ["德明"]
-    assert name_pieces("欧阳德明") == ["德明", "欧阳", "阳德"]
+def listed(user: Any, data: dict[str, str]) -> set[str]:
+    """What the list page and the API show for this form data (the keyed pager's keys, all pages)."""
+    result = CadreFilterForm(data, user=user).found()
+    ids = list(result.qs.values_list(result.key, flat=True))
+    assert len(ids) == len(set(ids)), "a cadre listed twice"
+    return set(Cadre.objects.filter(pk__in=ids).values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    "text", ["张德明", "德明", "张", "明德", "欧阳德明", "阳德", "TOM张", "无此人", "zdm", "1234"]
+)
+def test_it_lists_what_a_scan_finds_with_and_without_filters(cadres: Any, cast: Any, text: str) -> None:
+    cadres[1].living_arrangement = LivingArrangement.ALONE
+    cadres[1].save(update_fields=["living_arrangement"])
+    assert listed(cast.community_a, {"q": text}) == found(text)  # found: equal to a scan (tests above)
+    alone = set(Cadre.objects.filter(living_arrangement="alone").values_list("name", flat=True))
+    assert listed(cast.community_a, {"q": text, "living": "alone"}) == found(text) & alone
+    assert listed(cast.community_b, {"q": text}) == set()  # the sibling community's worker: out of scope
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
+def test_it_keeps_the_name_search_table_in_step_with_the_cadres(cadres: Any, tree: Any) -> None:
+    def pieces(cadre: Cadre) -> set[tuple[str, str, int]]:
+        rows = CadreSearchRow.objects.filter(cadre=cadre)
+        return set(rows.values_list("piece", "status", "community_id"))
+
+    zhang = cadres[0]
+    assert pieces(zhang) == {(p, "active", tree.community_a.pk) for p in ["张", "德", "明", "张德", "德明"]}
+    zhang.name = "张伟"
+    zhang.refresh_search_keys()
+    zhang.save()
+    assert {p for p, _, _ in pieces(zhang)} == {"张", "伟", "张伟"}
+    Cadre.objects.filter(pk=zhang.pk).update(status=CadreStatus.DECEASED, community=tree.community_b)
+    assert {(s, c) for _, s, c in pieces(zhang)} == {("deceased", tree.community_b.pk)}
+    Cadre.objects.filter(pk=zhang.pk).update(habits="早睡")  # no copied column changed: rows untouched
+    assert len(pieces(zhang)) == 3
+    made = Cadre.objects.bulk_create([CadreFactory.build(name="刘一", community=tree.community_a)])
+    assert {p for p, _, _ in pieces(made[0])} == {"刘", "一", "刘一"}
+    Cadre.objects.filter(pk__in=[zhang.pk, made[0].pk]).delete()
+    assert not CadreSearchRow.objects.filter(cadre_id__in=[zhang.pk, made[0].pk]).exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
@@ -109,7 +146,7 @@ def test_it_asks_postgresql_for_the_indexed_expressions(cadres: Any) -> None:
         list(Cadre.objects.search("德明"))
         list(Cadre.objects.search("3456"))
     name_sql, digits_sql = (q["sql"] for q in ctx.captured_queries)
-    assert 'jiujin_grams(LOWER("cadres_cadre"."name")) @>' in name_sql
+    assert '"cadres_cadresearchrow"."piece" = ' in name_sql
     assert 'REVERSE("cadres_cadre"."id_number")' in digits_sql
 
 

@@ -10,10 +10,13 @@ import pytest
 from PIL import Image
 
 from jiujin.audit.models import AuditAction, AuditEvent
+from jiujin.cadres.cards import card_revoke, card_token_for
+from jiujin.cadres.models import Cadre
 from jiujin.cadres.tests.factories import CadreFactory
 from jiujin.conftest import SHOTS
 from jiujin.directory.models import EntryKind
 from jiujin.directory.services import directory_entry_update
+from jiujin.lib import cards
 from jiujin.volunteers.models import Pairing, Volunteer
 
 from .conftest import actor, entry
@@ -203,3 +206,61 @@ def test_it_does_not_print_120_twice_when_the_directory_lists_it(
     lines = card_lines(cadre_a, directories_for([tree.community_a])[tree.community_a.pk], None)
     assert [line.phone for line in lines].count("120") == 1
     assert [line.label for line in lines][:4] == ["联系人", "24小时热线", "卫生服务站", "其他"]
+
+
+# ---------------------------------------------------------------- the check-in QR code
+
+
+def _printed_modules(content: bytes, size: int) -> list[list[bool]]:
+    """The QR square of the sheet's first card as printed: each module's centre, dark or light, at 600 dpi."""
+    image = pdfium.PdfDocument(content)[0].render(scale=600 / 72).to_pil().convert("L")
+    px = 600 / 25.4
+    left, top = (
+        cards.LEFT + cards.CARD_W - 1.0 - cards.QR_SIZE,
+        cards.TOP + cards.CARD_H - 1.0 - cards.QR_SIZE,
+    )
+    module = cards.QR_SIZE / size
+    return [
+        [
+            image.getpixel((int((left + (c + 0.5) * module) * px), int((top + (r + 0.5) * module) * px)))
+            < 128
+            for c in range(size)
+        ]
+        for r in range(size)
+    ]
+
+
+def test_it_prints_the_cards_check_in_token_as_a_qr_code(
+    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    asked: list[str] = []
+    real = cards.qr_matrix
+    monkeypatch.setattr(cards, "qr_matrix", lambda payload: asked.append(payload) or real(payload))
+    content = client_for(cast.community_a).get(f"/directory/cadres/{cadre_a.pk}/card.pdf").content
+    token = card_token_for(cadre_a)
+    assert asked == [token]
+    # What the sheet shows is that token's code, module for module (what a phone's reader sees).
+    expected = real(token)
+    assert _printed_modules(content, len(expected)) == expected
+    assert cadre_a.id_number not in token and cadre_a.id_number.encode() not in content
+
+
+def test_it_prints_the_new_code_after_a_reissue(
+    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    asked: list[str] = []
+    real = cards.qr_matrix
+    monkeypatch.setattr(cards, "qr_matrix", lambda payload: asked.append(payload) or real(payload))
+    client = client_for(cast.community_a)
+    client.get(f"/directory/cadres/{cadre_a.pk}/card.pdf")
+    card_revoke(actor=actor(cast.community_a), cadre=cadre_a)
+    client.get(f"/directory/cadres/{cadre_a.pk}/card.pdf")
+    assert asked[0] != asked[1] and asked[1] == card_token_for(Cadre.objects.get(pk=cadre_a.pk))
+
+
+def test_it_keeps_every_line_whole_beside_the_qr_code(
+    cadre_a: Any, cast: Any, card_setup: Any, client_for: Any
+) -> None:
+    text = pdf_text(client_for(cast.community_a).get(f"/directory/cadres/{cadre_a.pk}/card.pdf").content)
+    # The property line sits beside the code (narrowed): its name and number still print in full.
+    assert "幸福家园物业" in text and "0713-1234567" in text and "有事请拨打，我们就近上门" in text

@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     STREET = "street", "街道"
     COMMUNITY = "community", "社区工作人员"
     VOLUNTEER = "volunteer", "志愿者"
+    # A former work unit's retiree office (原单位老干部工作联系人): outside the tree, bound to a WorkUnit.
+    WORK_UNIT = "work_unit", "原单位老干部工作联系人"
 
 
 class Capability(models.TextChoices):
@@ -56,6 +58,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.VOLUNTEER: frozenset(),
+    Role.WORK_UNIT: frozenset(),
 }
 
 # The unit level each role is attached to.
@@ -90,11 +93,34 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField("电话", max_length=32, blank=True)
+    # On the user (a lazy reference, no import of cadres): the access policy reads it from the request's user
+    # with no query and no feature app, and the constraint below keeps role and link together.
+    work_unit = models.ForeignKey(
+        "cadres.WorkUnit",
+        verbose_name="原工作单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        help_text="仅“原单位老干部工作联系人”填写",
+    )
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
         permissions = [(c.value, c.label) for c in Capability]
+        constraints = [
+            # A work unit's contact has a work unit and no place in the tree; nobody else has a work unit.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        role="work_unit", work_unit__isnull=False, org_unit__isnull=True, is_superuser=False
+                    )
+                    | (~models.Q(role="work_unit") & models.Q(work_unit__isnull=True))
+                ),
+                name="user_work_unit_role",
+            ),
+        ]
 
     @property
     def display_name(self) -> str:

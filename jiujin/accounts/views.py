@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jiujin.core.access import ADMIN, LOGIN, access
+from jiujin.core.access import ADMIN, SIGNED_IN, access
 from jiujin.core.http import AuthedRequest
 
 from .models import ApiToken
@@ -32,7 +32,7 @@ def _tokens_for(request: AuthedRequest) -> QuerySet[ApiToken]:
     return tokens
 
 
-@access(LOGIN)
+@access(SIGNED_IN)  # a work unit's contact manages their own tokens too
 @login_required
 def token_list(request: AuthedRequest) -> HttpResponse:
     tokens = _tokens_for(request).order_by("-created_at", "-pk")
@@ -50,7 +50,7 @@ def token_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@access(LOGIN)
+@access(SIGNED_IN)
 @login_required
 @require_POST
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:

@@ -8,7 +8,11 @@ call and raise `NoAccess`: "no such object" and "not yours" are the same 404 ans
 Scope:
 - staff (city/district/street/community users) reach the cadres of the communities under their unit;
   admins reach everything;
-- volunteers reach no staff scope at all — only their own current pairings, through the volunteer pages.
+- volunteers reach no staff scope at all — only their own current pairings, through the volunteer pages;
+- a former work unit's contact (原单位老干部工作联系人, `Role.WORK_UNIT`) reaches no staff scope either, and
+  every rule refuses them (404) unless it admits them by name (`WORK_UNIT`, `STAFF_OR_WORK_UNIT`,
+  `SIGNED_IN`): what they may see (their retirees' names, the opinions routed to them) is decided by the
+  opinions app's accessors, so a new route never opens to them by accident.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ class Rule:
     volunteer: bool = False  # volunteer logins only (staff get 404)
     admin: bool = False  # users who see everything only (others get 404)
     capability: str | None = None  # missing it is 403: the id is not what decides
+    work_unit: bool = False  # admits a former work unit's contact (every other rule refuses them: 404)
+    work_unit_only: bool = False  # work-unit contacts only (staff and volunteers get 404)
 
     def check(self, user: Any) -> None:
         """Raise NoAccess (404) or PermissionDenied (403); anonymous users are the caller's business."""
@@ -52,6 +58,11 @@ class Rule:
             return
         if not user.is_authenticated or not user.is_active:
             raise NoAccess("请先登录")
+        if is_work_unit(user):
+            if not self.work_unit:
+                raise NoAccess("没有找到该页面")
+        elif self.work_unit_only:
+            raise NoAccess("该页面供原单位联系人使用")
         if self.admin and not user.sees_everything:
             raise NoAccess("没有找到该页面")
         if self.staff and is_volunteer(user):
@@ -67,9 +78,15 @@ LOGIN = Rule("login")  # any signed-in user: their own account pages, the menu's
 STAFF = Rule("staff", staff=True)
 VOLUNTEER = Rule("volunteer", volunteer=True)
 ADMIN = Rule("admin", admin=True)
+# A former work unit's contact: their own pages; shared pages (an opinion routed to them) admit both.
+WORK_UNIT = Rule("work_unit", work_unit=True, work_unit_only=True)
+STAFF_OR_WORK_UNIT = Rule("staff|work_unit", staff=True, work_unit=True)
+# Any signed-in user, a work unit's contact included: their own account and the home page that sends them on.
+SIGNED_IN = Rule("signed_in", work_unit=True)
 
 
 def staff(capability: str | None = None) -> Rule:
+    """Staff with this capability; volunteers and work units' contacts get 404."""
     return Rule(f"staff:{capability}" if capability else "staff", staff=True, capability=capability)
 
 
@@ -97,12 +114,18 @@ def is_volunteer(user: User) -> bool:
     return bool(user.is_authenticated and user.role == "volunteer" and not user.sees_everything)
 
 
+def is_work_unit(user: User) -> bool:
+    """A former work unit's contact (原单位老干部工作联系人): outside the tree, no staff scope."""
+    return bool(user.is_authenticated and user.role == "work_unit" and not user.sees_everything)
+
+
 def staff_community_ids(user: User) -> list[int] | None:
     """The communities whose cadres a staff user reaches; None means all; [] means none.
 
-    Volunteers reach none here: what a pairing lets them see is decided by the volunteer pages' accessor.
+    Volunteers and work units' contacts reach none here (fail closed): what a pairing or a work unit lets
+    them see is decided by the volunteer pages' and the opinions app's accessors.
     """
-    if not user.is_authenticated or not user.is_active or is_volunteer(user):
+    if not user.is_authenticated or not user.is_active or is_volunteer(user) or is_work_unit(user):
         return []
     if user.sees_everything:
         return None
@@ -120,7 +143,8 @@ def access_unit(
     """
     from jiujin.orgs.models import OrgUnit  # here: models modules (cadres) import this one while loading
 
-    units = OrgUnit.objects.none() if is_volunteer(user) else OrgUnit.objects.for_user(user)
+    outside = is_volunteer(user) or is_work_unit(user)
+    units = OrgUnit.objects.none() if outside else OrgUnit.objects.for_user(user)
     if community:
         units = units.communities()
     unit = units.filter(code=code).select_related("parent").first()

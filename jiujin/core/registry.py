@@ -162,10 +162,12 @@ def _allowed(user: Any, capability: str) -> bool:
 
 
 def menu_for(user: Any) -> list[dict[str, str]]:
-    """The links this user may follow, in order, as {label, url, badge_url}."""
+    """The links this user may follow, in order, as {label, url, badge_url}.
+
+    Volunteers and a work unit's contact ("work_unit", the role's value) see only the entries named for them."""
     if not user.is_authenticated:
         return []
-    whom = VOLUNTEER if user.role == VOLUNTEER else STAFF
+    whom = user.role if user.role in {VOLUNTEER, "work_unit"} else STAFF
     return [
         {
             "label": e.label,
@@ -231,7 +233,8 @@ def agenda_panels_for(request: Any) -> list[str]:
 @dataclass(frozen=True)
 class HomePanel:
     """A section of a community worker's home ("today"): `render(request)` returns its HTML as a SafeString,
-    or "" when there is nothing to act on. `roles` narrows it to some roles (empty: every staff role)."""
+    or "" when there is nothing to act on. `roles` narrows it to some roles (empty: every worker's home); a
+    street, district or city home shows only the panels whose `roles` name its role."""
 
     name: str
     render: Callable[[Any], str]
@@ -290,13 +293,15 @@ def unit_figure_register(*figures: UnitFigure) -> None:
         _unit_figures[figure.key] = figure
 
 
-def home_panels_for(request: Any) -> list[str]:
+def home_panels_for(request: Any, *, named_only: bool = False) -> list[str]:
+    """The panels of this user's home. A supervisor's home (`named_only`) shows only the panels whose `roles`
+    name the user's role: a panel for every role means every worker's, not a district's."""
     user = request.user
     return [
         html
         for p in sorted(_home_panels.values(), key=lambda p: p.order)
         if _allowed(user, p.capability)
-        and (not p.roles or user.role in p.roles)
+        and (user.role in p.roles if named_only or p.roles else True)
         and (html := p.render(request))
     ]
 

@@ -4,3 +4,21 @@ from django.apps import AppConfig
 class EventsConfig(AppConfig):
     name = "jiujin.events"
     verbose_name = "学习和活动"
+
+    def ready(self) -> None:
+        from jiujin.core.registry import (
+            CadrePanel,
+            HomePanel,
+            MenuEntry,
+            cadre_panel_register,
+            home_panel_register,
+            menu_register,
+        )
+
+        from . import panels
+
+        menu_register(MenuEntry("学习活动", "events:list", order=55))
+        home_panel_register(
+            HomePanel("events-inactive", panels.inactive_panel, order=40, roles=frozenset({"community"}))
+        )
+        cadre_panel_register(CadrePanel("events", panels.cadre_events_panel, order=60))

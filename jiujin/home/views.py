@@ -2,7 +2,8 @@
 
 A community worker sees the panels the apps register (`HomePanel`: visits due, requests, birthdays,
 reminders …) and who has gone quiet; a street, district or city user sees their units side by side from
-the registered `UnitFigure`s, each unit a link down the tree; a volunteer goes on to their own page.
+the registered `UnitFigure`s, each unit a link down the tree; a volunteer or a work unit's contact goes on
+to their own page.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from jiujin.core.access import LOGIN, access, is_volunteer
+from jiujin.core.access import SIGNED_IN, access, is_volunteer, is_work_unit
 from jiujin.core.http import AuthedRequest
 from jiujin.core.registry import home_panels_for
 from jiujin.lib.calendar import lunar_label
@@ -20,11 +21,13 @@ from jiujin.lib.calendar import lunar_label
 from . import selectors
 
 
-@access(LOGIN)  # a volunteer may land here too: they are sent on to their own page
+@access(SIGNED_IN)  # volunteers and work units' contacts land here too: each is sent on to their own page
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     if is_volunteer(request.user):
         return redirect("volunteers:me")
+    if is_work_unit(request.user):
+        return redirect("opinions:work_unit")
     if selectors.is_supervisor(request.user):
         return _supervisor_home(request)
     return _worker_home(request)
@@ -47,5 +50,6 @@ def _supervisor_home(request: AuthedRequest) -> HttpResponse:
         "overview": overview,
         "rows": [(row, row.cells(overview.figures)) for row in overview.rows],
         "whole": overview.whole.cells(overview.figures),
+        "panels": home_panels_for(request, named_only=True),  # e.g. opinions escalated to this level
     }
     return render(request, "home/supervisor.html", context)

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
-from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from jiujin.lib.dates import format_cn_date
-from jiujin.lib.text import excel_safe
+from jiujin.lib.ledger import ledger_workbook
 from jiujin.tasks.models import VisitRecord
 
 # (header, column width)
@@ -55,29 +49,14 @@ def ledger_row(number: int, record: VisitRecord) -> list[Any]:
 
 def write_ledger(records: Iterable[VisitRecord], *, title: str) -> tuple[bytes, set[int]]:
     """The workbook's bytes and the ids of the cadres it names (for the audit log)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("走访台账")
-    ws.freeze_panes = "A2"
-    for index, (_header, width) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.append(_header_cells(ws))
     cadre_ids: set[int] = set()
-    for number, record in enumerate(records, start=1):
-        cadre_ids.add(record.task.cadre_id)
-        # Findings and needs are free text: never a formula, never a control character that breaks the file.
-        ws.append([excel_safe(ws, value) for value in ledger_row(number, record)])
-    wb.properties.title = title
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue(), cadre_ids
 
+    def rows() -> Iterator[list[Any]]:
+        for number, record in enumerate(records, start=1):
+            cadre_ids.add(record.task.cadre_id)
+            yield ledger_row(number, record)
 
-def _header_cells(ws: Any) -> Iterator[WriteOnlyCell]:
-    bold, centre = Font(bold=True), Alignment(horizontal="center")
-    for header, _width in COLUMNS:
-        cell = WriteOnlyCell(ws, value=header)
-        cell.font, cell.alignment = bold, centre
-        yield cell
+    return ledger_workbook(sheet="走访台账", columns=COLUMNS, rows=rows(), title=title), cadre_ids
 
 
 def ledger_filename(start: date, end: date) -> str:

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 
 from jiujin.cadres.models import Category, HealthStatus, LivingArrangement, Rank
+from jiujin.core.registry import party_members_q
 from jiujin.lib.calendar import HOLIDAY_NAMES, HOLIDAYS, age_at
 from jiujin.orgs.models import OrgUnit
 
@@ -230,6 +231,10 @@ def audience_q(audience: str, *, min_age: int | None, on: date) -> Q:
     """The cadres a holiday rule is for; `aged` counts 周岁 on the holiday."""
     if audience == Audience.AGED:
         return Q(birth_date__lte=latest_birth(min_age or 0, on, lambda b: age_at(b, on)))
+    if audience == Audience.PARTY:
+        # Asked each run, not at import: the branches app (when installed) registers its members OR the
+        # cadres whose 中共党员 box is ticked, so an installation without branches entered keeps its 七一 visits.
+        return party_members_q()
     return AUDIENCES[audience]
 
 
@@ -237,7 +242,6 @@ AUDIENCES: dict[str, Q] = {
     Audience.ALL: Q(),
     Audience.LIXIU: Q(category=Category.LIXIU),
     Audience.CHU_UP: Q(rank__in=[Rank.TING, Rank.CHU]),
-    Audience.PARTY: Q(is_party_member=True),
     Audience.ALONE: Q(living_arrangement__in=[LivingArrangement.ALONE, LivingArrangement.EMPTY_NEST]),
     Audience.POOR_HEALTH: Q(health_status__in=[HealthStatus.POOR, HealthStatus.DISABLED]),
 }

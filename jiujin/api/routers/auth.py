@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from jiujin.accounts.services import api_token_issue, api_token_revoke
-from jiujin.core.access import LOGIN, PUBLIC, access
+from jiujin.core.access import PUBLIC, SIGNED_IN, access
 from jiujin.core.api import Detail, caller_token
 
 router = Router(tags=["auth 令牌"])
@@ -55,7 +55,7 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> tuple[int, dict[
 
 
 @router.delete("/token", response={204: None}, summary="作废当前令牌 Revoke the calling token")
-@access(LOGIN)
+@access(SIGNED_IN)  # any token's owner may end it, a work unit's contact included
 def revoke_token(request: HttpRequest) -> tuple[int, None]:
     api_token_revoke(token=caller_token(request))
     return 204, None

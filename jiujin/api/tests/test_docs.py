@@ -38,6 +38,16 @@ def test_it_publishes_the_openapi_schema(client):
         "/api/v1/cadres/{cadre_id}/health/hospital-stays",
         "/api/v1/cadres/{cadre_id}/card.pdf",
         "/api/v1/cadres/{cadre_id}/plan",
+        "/api/v1/events",
+        "/api/v1/events/{event_id}",
+        "/api/v1/events/{event_id}/signups",
+        "/api/v1/events/{event_id}/check-ins",
+        "/api/v1/opinions",
+        "/api/v1/opinions/{opinion_id}",
+        "/api/v1/opinions/{opinion_id}/reply",
+        "/api/v1/opinions/{opinion_id}/rating",
+        "/api/v1/contributions",
+        "/api/v1/cadres/{cadre_id}/participation",
     }
     assert set(schema["paths"]["/api/v1/cadres/{cadre_id}"]) == {"get", "patch"}
     assert set(schema["paths"]["/api/v1/cadres"]) == {"get", "post"}

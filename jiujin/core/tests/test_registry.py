@@ -22,7 +22,7 @@ def fake_app(monkeypatch: Any) -> list[str]:
     for name in ("_menu", "_actions", "_panels", "_jobs", "_task_kinds", "_agenda_links", "_agenda_panels"):
         monkeypatch.setattr(registry, name, dict(getattr(registry, name)))
     ran: list[str] = []
-    registry.menu_register(MenuEntry("学习活动", "directory:index", order=65, capability="view_health"))
+    registry.menu_register(MenuEntry("兴趣小组", "directory:index", order=65, capability="view_health"))
     registry.cadre_actions_register(CadreAction("报名活动", "audit:list", order=85, query=True))
     registry.cadre_panel_register(
         CadrePanel(
@@ -44,8 +44,8 @@ def fake_app(monkeypatch: Any) -> list[str]:
 def test_it_shows_a_new_apps_menu_entry_to_those_with_its_capability(
     fake_app: Any, client_for: Any, cast: Any
 ) -> None:
-    assert "学习活动" in client_for(cast.community_a).get(reverse("cadres:list")).content.decode()
-    assert "学习活动" not in client_for(cast.street).get(reverse("cadres:list")).content.decode()
+    assert "兴趣小组" in client_for(cast.community_a).get(reverse("cadres:list")).content.decode()
+    assert "兴趣小组" not in client_for(cast.street).get(reverse("cadres:list")).content.decode()
 
 
 def test_it_puts_a_new_apps_button_and_panel_on_the_cadre_page(
@@ -70,8 +70,8 @@ def test_it_keeps_the_menu_of_each_role() -> None:
     assert labels == ["我的结对老人", "我的工单", "API令牌"]
     admin = User(username="a", role=Role.ADMIN)
     assert [e["label"] for e in registry.menu_for(admin)] == [
-        *("老干部名册", "我的走访", "走访规则", "志愿者与一助一", "派单看板", "健康活动", "服务名录"),
-        *("我的工单", "导入花名册", "审计日志", "API令牌"),
+        *("老干部名册", "我的走访", "走访规则", "志愿者与一助一", "党支部", "派单看板", "学习活动"),
+        *("意见建议", "健康活动", "发挥作用", "服务名录", "我的工单", "导入花名册", "审计日志", "API令牌"),
     ]
 
 

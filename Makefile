@@ -44,6 +44,8 @@ run: $(STAMP) $(NODE_STAMP)
 	@echo "  demo-street       街道（一个街道）"
 	@echo "  demo-community-a  社区工作人员（社区A）"
 	@echo "  demo-community-b  社区工作人员（社区B，与A同属一个街道）"
+	@echo "  demo-volunteer    志愿者（社区A）"
+	@echo "  demo-workunit     原单位老干部工作联系人（只见本单位离退休人员的意见建议）"
 	@echo ""
 	@# Visit tasks and reminders are kept current by a loop beside the web server (no broker needed).
 	$(BIN)/jiujin schedule-visits --loop & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \

@@ -11,6 +11,12 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
 
+def p95(times: list[float]) -> float:
+    """The 95th percentile by rank (no interpolation): with 20 runs, the 19th fastest."""
+    ordered = sorted(times)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
 def measure(label: str, fn: Callable[[], Any], *, runs: int = 30, warmup: int = 3) -> dict[str, float]:
     """Run fn repeatedly in-process and print median / p95 server time and the query count."""
     for _ in range(warmup):
@@ -24,11 +30,9 @@ def measure(label: str, fn: Callable[[], Any], *, runs: int = 30, warmup: int = 
             fn()
             times.append((time.perf_counter() - start) * 1000)
         queries = max(queries, len(ctx.captured_queries))
-    times.sort()
-    p95 = times[max(0, round(0.95 * len(times)) - 1)]
-    result = {"median_ms": statistics.median(times), "p95_ms": p95, "queries": queries}
+    result = {"median_ms": statistics.median(times), "p95_ms": p95(times), "queries": queries}
     print(
-        f"{label:<52} median {result['median_ms']:7.1f} ms   p95 {p95:7.1f} ms   queries {queries}",
+        f"{label:<52} median {result['median_ms']:7.1f} ms   p95 {result['p95_ms']:7.1f} ms   queries {queries}",
         flush=True,
     )
     return result

@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import bench._django  # noqa: F401  (sets Django up for the imports below)
+from bench._timing import p95
 from jiujin.accounts.models import ApiToken, User
 from jiujin.cadres.models import Cadre
 from jiujin.events.models import Attendance, Event, EventKind, SignUp
@@ -84,11 +85,6 @@ def timed(client: Client, path: str, params: list[dict[str, str]]) -> tuple[list
         most = max(most, len(ctx.captured_queries))
         db.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
     return times, most, statistics.median(db)
-
-
-def p95(times: list[float]) -> float:
-    ordered = sorted(times)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def main() -> None:

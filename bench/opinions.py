@@ -33,7 +33,8 @@ from django.test import Client
 from django.utils import timezone
 
 import bench._django  # noqa: F401  (sets Django up for the imports below)
-from bench.search import _explain, p95, time_requests
+from bench._timing import p95
+from bench.search import _explain, time_requests
 from jiujin.accounts.models import ApiToken, User
 from jiujin.cadres.models import Cadre
 from jiujin.core.access import is_work_unit

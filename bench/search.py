@@ -30,6 +30,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 import bench._django  # noqa: F401  (sets Django up for the imports below)
+from bench._timing import p95
 from jiujin.accounts.models import ApiToken, User
 from jiujin.cadres.models import Cadre
 
@@ -109,11 +110,6 @@ def time_requests(client: Client, path: str, params: list[dict[str, str]]) -> tu
         if elapsed > slowest[0]:
             slowest = (elapsed, list(ctx.captured_queries))
     return times, most, slowest
-
-
-def p95(times: list[float]) -> float:
-    ordered = sorted(times)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ FORWARDED_ALLOW_IPS   proxies whose X-Forwarded-* headers are trusted, default 1
 LOG_LEVEL             info
 """
 
+import gc
 import os
 
 wsgi_app = "jiujin.wsgi:application"
@@ -45,6 +46,14 @@ max_requests_jitter = 100
 # Each worker imports the app itself: a restart (HUP) picks up new code, and no database connection is
 # shared across a fork.
 preload_app = False
+
+
+def post_worker_init(worker: object) -> None:
+    """The app is loaded: move its import-time objects out of the collector's reach, so a full collection
+    no longer walks Django's hundreds of thousands of them (bench: single 130–190 ms pauses on pages whose SQL
+    took under 10 ms)."""
+    gc.freeze()
+
 
 # X-Forwarded-Proto and -For are believed only from nginx on this host. Django itself reads the scheme
 # through SECURE_PROXY_SSL_HEADER (JIUJIN_SECURE=1) and django-axes the client address (AXES_PROXY_COUNT=1).

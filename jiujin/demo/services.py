@@ -29,7 +29,7 @@ from .contributions import contributions_create
 from .events import events_create
 from .health_records import health_records_create
 from .history import visits_create
-from .opinions import opinions_create
+from .opinions import WORK_UNIT_LOGIN, opinions_create
 from .people import CadreMaker, chunks, insert_chunk
 from .tree import (
     COMMUNITY_A_CODE,
@@ -104,6 +104,9 @@ def demo_data_create(
         if report := step(demo, city=city):
             progress(report)
     logins.append(DemoLogin("demo-volunteer", "志愿者", communities[0].name))
+    contact = User.objects.filter(username=WORK_UNIT_LOGIN).select_related("work_unit").first()
+    if contact and contact.work_unit:
+        logins.append(DemoLogin(contact.username, contact.get_role_display(), contact.work_unit.name))
     return logins
 
 

@@ -71,9 +71,21 @@ def cadre_search(qs: CadreQuerySet, raw: str) -> CadreQuerySet:
         if len(text) > 2:
             found = found.filter(name__icontains=text)
         return found.order_by("search_rows__name_pinyin", "search_rows__cadre_id")
+    if postgres and text.isascii() and text.isalpha() and not _initials_begin(qs, text):
+        # Pinyin only (`luo`, `zhangdem`): one stretch of the (status, pinyin, id) index, walked in display
+        # order. The range lets PostgreSQL bound the walk (its LIKE does not, outside the C collation).
+        stop = text[:-1] + chr(ord(text[-1]) + 1)
+        found = qs.filter(name_pinyin__gte=text, name_pinyin__lt=stop, name_pinyin__startswith=text)
+        return found.order_by("name_pinyin", "id")
     # The list's order (pinyin, id), written as an expression: otherwise PostgreSQL walks the pinyin index in
     # order hoping to meet matches early, and matches that sort late (wang…, zhou…) cost seconds.
     return _matching(qs, text, postgres=postgres).order_by(Lower("name_pinyin"), "id")
+
+
+def _initials_begin(qs: CadreQuerySet, text: str) -> bool:
+    """Whether any cadre's initials begin with `text` (one probe of cadre_initials_like). When none do, the
+    search is for pinyin alone — e.g. anything with an i, u or v, letters no Chinese syllable starts with."""
+    return qs.model._default_manager.using(qs.db).filter(name_initials__startswith=text).exists()
 
 
 def _matching(qs: CadreQuerySet, text: str, *, postgres: bool) -> CadreQuerySet:

@@ -74,12 +74,20 @@ def cadre_search(qs: CadreQuerySet, raw: str) -> CadreQuerySet:
     if postgres and text.isascii() and text.isalpha() and not _initials_begin(qs, text):
         # Pinyin only (`luo`, `zhangdem`): one stretch of the (status, pinyin, id) index, walked in display
         # order. The range lets PostgreSQL bound the walk (its LIKE does not, outside the C collation).
-        stop = text[:-1] + chr(ord(text[-1]) + 1)
-        found = qs.filter(name_pinyin__gte=text, name_pinyin__lt=stop, name_pinyin__startswith=text)
+        found = qs.filter(name_pinyin__gte=text, name_pinyin__startswith=text)
+        if stop := _next_prefix(text):
+            found = found.filter(name_pinyin__lt=stop)
         return found.order_by("name_pinyin", "id")
     # The list's order (pinyin, id), written as an expression: otherwise PostgreSQL walks the pinyin index in
     # order hoping to meet matches early, and matches that sort late (wang…, zhou…) cost seconds.
     return _matching(qs, text, postgres=postgres).order_by(Lower("name_pinyin"), "id")
+
+
+def _next_prefix(letters: str) -> str:
+    """The first string after every string that begins with these lower-case letters (`luo` → `lup`, `abz` →
+    `ac`, `zz` → ""): letters only, which sort alphabetically in any collation, unlike `{` after `z`."""
+    kept = letters.rstrip("z")
+    return kept[:-1] + chr(ord(kept[-1]) + 1) if kept else ""
 
 
 def _initials_begin(qs: CadreQuerySet, text: str) -> bool:

@@ -98,6 +98,7 @@ def test_it_finds_pinyin_and_initials(cadres: Any) -> None:
     assert found("oydm") == {"欧阳德明"}
     # No initials begin so: PostgreSQL walks the pinyin index alone (a range), with the same answer.
     assert found("ouyang") == {"欧阳德明"} and found("zhangde") == {"张德明"} and found("zhangx") == set()
+    assert found("zhangdemingz") == set() and found("wangz") == {"王张"}  # ending in z: no `{` bound
 
 
 def listed(user: Any, data: dict[str, str]) -> set[str]:

@@ -6,9 +6,11 @@ Scoping goes only through `selectors` (fail closed); writes only through `servic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -158,34 +160,37 @@ def _detail_context(request: AuthedRequest, opinion: Opinion, **forms: Any) -> d
 @login_required
 @require_POST
 def reply(request: AuthedRequest, pk: int) -> HttpResponse:
-    opinion = selectors.opinion_for_user(request.user, pk)
-    form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            opinion_reply(actor=actor_from_request(request), opinion=opinion, **form.cleaned_data)
-        except OpinionRefused as exc:
-            messages.warning(request, str(exc))
-        else:
-            messages.success(request, "已登记答复")
-            return redirect("opinions:detail", pk=opinion.pk)
-    return render(request, "opinions/detail.html", _detail_context(request, opinion, reply_form=form))
+    return _opinion_form_post(request, pk, ReplyForm, opinion_reply, done="已登记答复", form_key="reply_form")
 
 
 @access(STAFF)
 @login_required
 @require_POST
 def rate(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _opinion_form_post(request, pk, RateForm, opinion_rate, done="已登记满意度", form_key="rate_form")
+
+
+def _opinion_form_post(
+    request: AuthedRequest,
+    pk: int,
+    form_class: type[django_forms.Form],
+    service: Callable[..., object],
+    *,
+    done: str,
+    form_key: str,
+) -> HttpResponse:
+    """One of the detail page's forms, posted: the service writes it, or the page comes back with its errors."""
     opinion = selectors.opinion_for_user(request.user, pk)
-    form = RateForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            opinion_rate(actor=actor_from_request(request), opinion=opinion, **form.cleaned_data)
+            service(actor=actor_from_request(request), opinion=opinion, **form.cleaned_data)
         except OpinionRefused as exc:
             messages.warning(request, str(exc))
         else:
-            messages.success(request, "已登记满意度")
+            messages.success(request, done)
             return redirect("opinions:detail", pk=opinion.pk)
-    return render(request, "opinions/detail.html", _detail_context(request, opinion, rate_form=form))
+    return render(request, "opinions/detail.html", _detail_context(request, opinion, **{form_key: form}))
 
 
 @access(STAFF)

@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "jiujin.opinions",
     "jiujin.contributions",
     "jiujin.branches",
+    "jiujin.surveys",
+    "jiujin.pilots",
+    "jiujin.assessments",
+    "jiujin.rewards",
 ]
 
 MIDDLEWARE = [

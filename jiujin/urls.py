@@ -21,6 +21,10 @@ urlpatterns = [
     path("opinions/", include("jiujin.opinions.urls")),
     path("contributions/", include("jiujin.contributions.urls")),
     path("branches/", include("jiujin.branches.urls")),
+    path("surveys/", include("jiujin.surveys.urls")),
+    path("pilots/", include("jiujin.pilots.urls")),
+    path("assessments/", include("jiujin.assessments.urls")),
+    path("rewards/", include("jiujin.rewards.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from jiujin.api.auth import BearerToken
 from jiujin.api.routers import auth, orgs
+from jiujin.assessments.api import router as assessments_router
 from jiujin.branches.api import router as branches_router
 from jiujin.cadres.api import router as cadres_router
 from jiujin.contributions.api import router as contributions_router
@@ -14,8 +15,11 @@ from jiujin.directory.api import router as directory_router
 from jiujin.events.api import router as events_router
 from jiujin.health.api import router as health_router
 from jiujin.opinions.api import router as opinions_router
+from jiujin.pilots.api import router as pilots_router
 from jiujin.plans.api import router as plans_router
+from jiujin.rewards.api import router as rewards_router
 from jiujin.servicerequests.api import router as servicerequests_router
+from jiujin.surveys.api import router as surveys_router
 from jiujin.tasks.api import router as tasks_router
 from jiujin.visits.api import router as visits_router
 from jiujin.volunteers.api import router as volunteers_router
@@ -52,5 +56,9 @@ api.add_router("/", events_router)
 api.add_router("/", opinions_router)
 api.add_router("/", contributions_router)
 api.add_router("/", branches_router)
+api.add_router("/", surveys_router)
+api.add_router("/", pilots_router)
+api.add_router("/", assessments_router)
+api.add_router("/", rewards_router)
 # Last: every operation registered above now runs only under its declared rule (fails closed without one).
 enforce_api_rules(api)

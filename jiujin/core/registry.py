@@ -358,3 +358,55 @@ def party_members_q() -> Any:
     from django.db.models import Q  # here: this module is read by apps' ready() before models load
 
     return _party_members[0]() if _party_members else Q(is_party_member=True)
+
+
+# ---------------------------------------------------------------- metrics an assessment can score
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure computed from recorded data for a unit and a year, which an assessment item (千分考评) binds to.
+
+    `by_community(community_ids, start, end)` returns {community id: (part, whole)} for those communities
+    from grouped queries over [start, end] (a community with nothing to count may be left out). A unit's
+    figure sums parts and wholes over its communities, so every level is computed the same way:
+    - "rate": part / whole × 100, shown in % (e.g. visits done on time / visits due);
+    - "ratio": part / whole (e.g. attendances per cadre, days to answer per answered opinion);
+    - "count": the sum of parts (e.g. health lectures held); `whole` is ignored.
+    A unit whose whole is 0 (for rate and ratio) has no figure (None), which is not the same as 0.
+    `higher_is_better` tells the point rule which way to read its thresholds."""
+
+    code: str
+    label: str
+    kind: str  # "rate" | "ratio" | "count"
+    unit_label: str  # shown after the value: "%", "次/人", "天", "场"
+    order: int
+    by_community: Callable[[list[int], date, date], dict[int, tuple[float, float]]]
+    higher_is_better: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in {"rate", "ratio", "count"}:
+            raise ValueError(f"metric {self.code!r}: kind must be rate, ratio or count")
+
+    def value(self, part: float, whole: float) -> float | None:
+        if self.kind == "count":
+            return part
+        if not whole:
+            return None
+        return part / whole * (100 if self.kind == "rate" else 1)
+
+
+_metrics: dict[str, Metric] = {}
+
+
+def metric_register(*metrics: Metric) -> None:
+    for metric in metrics:
+        _metrics[metric.code] = metric
+
+
+def metrics() -> list[Metric]:
+    return sorted(_metrics.values(), key=lambda m: (m.order, m.code))
+
+
+def metric(code: str) -> Metric | None:
+    return _metrics.get(code)

@@ -20,6 +20,7 @@ from jiujin.accounts.models import User
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.orgs.models import OrgUnit
 
+from .assessments import assessments_create
 from .branches import branches_create
 from .calls import calls_create
 from .care import pairings_create, volunteers_create
@@ -31,6 +32,9 @@ from .health_records import health_records_create
 from .history import visits_create
 from .opinions import WORK_UNIT_LOGIN, opinions_create
 from .people import CadreMaker, chunks, insert_chunk
+from .pilots import pilots_create
+from .rewards import rewards_create
+from .surveys import surveys_create
 from .tree import (
     COMMUNITY_A_CODE,
     COMMUNITY_B_CODE,
@@ -100,7 +104,10 @@ def demo_data_create(
     progress(f"体检记录 {health_records_create(demo)} 条")
     progress(f"服务工单 {calls_create(demo, city=city)} 张")
     progress(f"服务名录 {directory_create(demo, city=city)} 条，服务方案 {plans_create(demo)} 份")
-    for step in (events_create, branches_create, contributions_create, opinions_create):
+    steps = (events_create, branches_create, contributions_create, opinions_create)
+    # The assessment scores what the apps above recorded, and the rewards follow its scores.
+    steps += (surveys_create, pilots_create, assessments_create, rewards_create)
+    for step in steps:
         if report := step(demo, city=city):
             progress(report)
     logins.append(DemoLogin("demo-volunteer", "志愿者", communities[0].name))

@@ -20,6 +20,7 @@ from jiujin.plans.api import router as plans_router
 from jiujin.rewards.api import router as rewards_router
 from jiujin.servicerequests.api import router as servicerequests_router
 from jiujin.surveys.api import router as surveys_router
+from jiujin.surveys.api_results import router as surveys_results_router
 from jiujin.tasks.api import router as tasks_router
 from jiujin.visits.api import router as visits_router
 from jiujin.volunteers.api import router as volunteers_router
@@ -57,6 +58,7 @@ api.add_router("/", opinions_router)
 api.add_router("/", contributions_router)
 api.add_router("/", branches_router)
 api.add_router("/", surveys_router)
+api.add_router("/", surveys_results_router)
 api.add_router("/", pilots_router)
 api.add_router("/", assessments_router)
 api.add_router("/", rewards_router)

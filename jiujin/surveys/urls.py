@@ -1,4 +1,7 @@
 from django.urls import path  # noqa: F401
 
+from .results_urls import urlpatterns as results_urlpatterns
+
 app_name = "surveys"
-urlpatterns: list = []
+# The results pages (results_urls.py) share this namespace: {% url "surveys:results" pk %}.
+urlpatterns: list = [*results_urlpatterns]

@@ -122,6 +122,12 @@ def cast(tree: Tree) -> Cast:
 
 
 @pytest.fixture
+def assessor(tree: Tree) -> User:
+    """The district's 考评员 (Role.ASSESSOR): a fixture of its own, not in the cast, so no cast test changes."""
+    return make_user("assessor", Role.ASSESSOR, tree.district)
+
+
+@pytest.fixture
 def cadre_a(tree: Tree, cast: Cast) -> Any:
     """张德明, a cadre of community A whom only A's chain of command may see."""
     return CadreFactory(

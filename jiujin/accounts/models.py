@@ -21,6 +21,8 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", "志愿者"
     # A former work unit's retiree office (原单位老干部工作联系人): outside the tree, bound to a WorkUnit.
     WORK_UNIT = "work_unit", "原单位老干部工作联系人"
+    # A district's assessor (考评员) for the yearly 千分量化考评: enters manual scores; staff scope of the district.
+    ASSESSOR = "assessor", "考评员"
 
 
 class Capability(models.TextChoices):
@@ -33,12 +35,22 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", "查看审计日志"
     VIEW_HEALTH = "view_health", "查看和登记健康档案"
     DISPATCH_SERVICES = "dispatch_services", "受理和派发服务工单"
+    ASSESS = "assess", "千分考评人工评分"
+    MANAGE_ASSESSMENT = "manage_assessment", "管理千分考评（细则、计算、发布）"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.CITY: frozenset({Capability.EXPORT_ROSTER}),
-    Role.DISTRICT: frozenset({Capability.EXPORT_ROSTER, Capability.IMPORT_ROSTER, Capability.MANAGE_CADRES}),
+    Role.DISTRICT: frozenset(
+        {
+            Capability.EXPORT_ROSTER,
+            Capability.IMPORT_ROSTER,
+            Capability.MANAGE_CADRES,
+            Capability.MANAGE_ASSESSMENT,
+            Capability.ASSESS,
+        }
+    ),
     Role.STREET: frozenset(
         {
             Capability.EXPORT_ROSTER,
@@ -59,6 +71,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.VOLUNTEER: frozenset(),
     Role.WORK_UNIT: frozenset(),
+    # Least privilege: scores the district's communities, reads as staff of the district, changes nothing else.
+    Role.ASSESSOR: frozenset({Capability.ASSESS}),
 }
 
 # The unit level each role is attached to.
@@ -68,6 +82,7 @@ ROLE_LEVEL = {
     Role.STREET: "street",
     Role.COMMUNITY: "community",
     Role.VOLUNTEER: "community",
+    Role.ASSESSOR: "district",
 }
 
 

@@ -410,3 +410,31 @@ def metrics() -> list[Metric]:
 
 def metric(code: str) -> Metric | None:
     return _metrics.get(code)
+
+
+# ---------------------------------------------------------------- links offered after a visit is recorded
+
+
+@dataclass(frozen=True)
+class VisitFollowUp:
+    """Links the "record a visit" page offers once a visit is recorded (e.g. 填写问卷 while a running survey
+    targets the cadre): `links(user, record)` returns [(label, url)] for this VisitRecord, [] for none."""
+
+    name: str
+    links: Callable[[Any, Any], list[tuple[str, str]]]
+
+
+_visit_follow_ups: dict[str, VisitFollowUp] = {}
+
+
+def visit_follow_up_register(*follow_ups: VisitFollowUp) -> None:
+    for follow_up in follow_ups:
+        _visit_follow_ups[follow_up.name] = follow_up
+
+
+def visit_follow_ups_for(user: Any, record: Any) -> list[tuple[str, str]]:
+    return [
+        link
+        for f in sorted(_visit_follow_ups.values(), key=lambda f: f.name)
+        for link in f.links(user, record)
+    ]

@@ -104,10 +104,17 @@ def demo_data_create(
     progress(f"体检记录 {health_records_create(demo)} 条")
     progress(f"服务工单 {calls_create(demo, city=city)} 张")
     progress(f"服务名录 {directory_create(demo, city=city)} 条，服务方案 {plans_create(demo)} 份")
-    steps = (events_create, branches_create, contributions_create, opinions_create)
-    # The assessment scores what the apps above recorded, and the rewards follow its scores.
-    steps += (surveys_create, pilots_create, assessments_create, rewards_create)
-    for step in steps:
+    # In this order: the assessment scores what the apps before it recorded, and the rewards follow its scores.
+    for step in (
+        events_create,
+        branches_create,
+        contributions_create,
+        opinions_create,
+        surveys_create,
+        pilots_create,
+        assessments_create,
+        rewards_create,
+    ):
         if report := step(demo, city=city):
             progress(report)
     logins.append(DemoLogin("demo-volunteer", "志愿者", communities[0].name))

@@ -22,3 +22,6 @@ class EventsConfig(AppConfig):
             HomePanel("events-inactive", panels.inactive_panel, order=40, roles=frozenset({"community"}))
         )
         cadre_panel_register(CadrePanel("events", panels.cadre_events_panel, order=60))
+        from .metrics import register as metrics_register
+
+        metrics_register()  # the figures the 千分 assessment binds to

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from jiujin.accounts.models import Role
 from jiujin.core.access import SIGNED_IN, access, is_volunteer, is_work_unit
 from jiujin.core.http import AuthedRequest
 from jiujin.core.registry import home_panels_for
@@ -28,6 +29,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         return redirect("volunteers:me")
     if is_work_unit(request.user):
         return redirect("opinions:work_unit")
+    if request.user.role == Role.ASSESSOR and not request.user.sees_everything:
+        return redirect("assessments:index")  # a 考评员 has no agenda of their own: the assessments are it
     if selectors.is_supervisor(request.user):
         return _supervisor_home(request)
     return _worker_home(request)

@@ -32,3 +32,6 @@ class OpinionsConfig(AppConfig):
         daily_job_register(DailyJob("opinions-escalate", opinions_daily, order=40))
         task_kind_register(OPINION_REPLY)
         home_register()  # the homes' panels and figure, the cadre page's panel
+        from .metrics import register as metrics_register
+
+        metrics_register()  # the figures the 千分 assessment binds to

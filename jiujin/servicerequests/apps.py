@@ -28,3 +28,6 @@ class ServicerequestsConfig(AppConfig):
         from .home_panels import register as home_register
 
         home_register()  # the home page's panels, figures and kinds of contact
+        from .metrics import register as metrics_register
+
+        metrics_register()  # the figures the 千分 assessment binds to

@@ -9,12 +9,24 @@ Answers are rows (`Answer`), one per chosen option of a multiple choice, so resu
 over an index rather than a parse of every response. `Answer.survey` and `Answer.community` copy the
 response's, and the respondent's category, living arrangement and age are copied onto the response when
 it is recorded (a survey speaks for the day it was answered): the breakdowns read no cadre rows.
+
+`AnswerTally` keeps, per survey, community and question, the counts the unfiltered results add up (a city's
+100,000 responses are ~1.4M answer rows but a few tens of thousands of tally rows); every write of answers
+recounts the tallies of the communities it touched (`tallies.tallies_refresh`), in the same transaction.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from jiujin.core.access import is_volunteer, is_work_unit, staff_community_ids
+
+if TYPE_CHECKING:
+    from jiujin.accounts.models import User
 
 
 class QuestionKind(models.TextChoices):
@@ -53,6 +65,31 @@ class ResponseSource(models.TextChoices):
     API = "api", "接口"
 
 
+class SurveyQuerySet(models.QuerySet["Survey"]):
+    def for_user(self, user: User) -> SurveyQuerySet:
+        """Surveys a staff user may see: those run by a unit of their subtree (they may run them) and those
+        run above them (a district's survey is filled in by its communities' workers)."""
+        if not user.is_authenticated or is_volunteer(user) or is_work_unit(user):
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        if user.org_unit_id is None:
+            return self.none()
+        path = user.org_unit.path  # type: ignore[union-attr]
+        chain = user.org_unit.chain_paths()  # type: ignore[union-attr]
+        return self.filter(Q(org_unit__path__startswith=path) | Q(org_unit__path__in=chain))
+
+    def managed_by(self, user: User) -> SurveyQuerySet:
+        """Surveys this user may build, start, close and import into: run by a unit of their own subtree."""
+        if not user.can("manage_cadres"):
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        if user.org_unit_id is None or is_volunteer(user) or is_work_unit(user):
+            return self.none()
+        return self.filter(org_unit__path__startswith=user.org_unit.path)  # type: ignore[union-attr]
+
+
 class Survey(models.Model):
     org_unit = models.ForeignKey(
         "orgs.OrgUnit", verbose_name="组织单位", on_delete=models.PROTECT, related_name="surveys"
@@ -82,6 +119,9 @@ class Survey(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    objects = SurveyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "问卷调查"
@@ -95,6 +135,11 @@ class Survey(models.Model):
     def frozen(self) -> bool:
         """Questions of a started survey never change: answers already given refer to them."""
         return self.status != SurveyStatus.DRAFT
+
+    @property
+    def task_rule_key(self) -> str:
+        """The `rule_key` of the survey's tasks on the agenda (one per target)."""
+        return f"survey:{self.pk}"
 
 
 class Question(models.Model):
@@ -128,6 +173,16 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.text}"
 
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+    def shown(self, chosen: dict[int, set[int]]) -> bool:
+        """Whether skip logic asks this question, given the chosen options so far ({question id: indexes})."""
+        if self.show_if_id is None:
+            return True
+        return bool(chosen.get(self.show_if_id, set()) & set(self.show_if_choices))
+
 
 class SurveyTarget(models.Model):
     """A cadre the survey asks, fixed when it starts (the response rate's denominator)."""
@@ -144,6 +199,15 @@ class SurveyTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}:{self.cadre_id}"
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def for_user(self, user: User) -> ResponseQuerySet:
+        """The responses of the cadres this user reaches (by the community copied onto the response)."""
+        ids = staff_community_ids(user)
+        if ids is None:
+            return self.all()
+        return self.filter(community_id__in=ids) if ids else self.none()
 
 
 class Response(models.Model):
@@ -182,6 +246,8 @@ class Response(models.Model):
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         verbose_name = "问卷答卷"
         verbose_name_plural = "问卷答卷"
@@ -207,7 +273,14 @@ class Answer(models.Model):
     class Meta:
         verbose_name = "答案"
         verbose_name_plural = "答案"
-        indexes = [models.Index(fields=["survey", "question", "choice", "community"], name="answer_count")]
+        # With the response: a paragraph's "any of these options" counts respondents from the index alone.
+        indexes = [
+            models.Index(
+                fields=["survey", "question", "choice", "community"],
+                include=["response"],
+                name="answer_count",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.question_id}:{self.choice if self.choice is not None else self.number or self.text}"
@@ -236,3 +309,33 @@ class ResponseRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}@{self.replaced_at:%Y-%m-%d}"
+
+
+class AnswerTally(models.Model):
+    """Counts of one community's answers to one question, recounted whenever they change.
+
+    `option` is a chosen option's index (single/multiple) or a scale's points, counted in `answers`; the row
+    with option TOTAL holds the question's respondents in `answers` and the sum/count of numbers (scale and
+    number questions) for the mean."""
+
+    TOTAL = -1
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    option = models.SmallIntegerField()
+    answers = models.PositiveIntegerField(default=0)
+    number_sum = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    number_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "答案计数"
+        verbose_name_plural = "答案计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "community", "question", "option"], name="answer_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.community_id}:{self.question_id}:{self.option}={self.answers}"

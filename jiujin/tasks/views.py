@@ -15,18 +15,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.core.access import PUBLIC, STAFF, access
 from jiujin.core.http import AuthedRequest
-from jiujin.core.registry import agenda_links_for, agenda_panels_for
+from jiujin.core.registry import agenda_links_for, agenda_panels_for, visit_follow_ups_for
 from jiujin.lib.calendar import lunar_label
 
 from . import selectors
 from .forms import GIFT_CHIPS, VisitRecordForm
-from .models import TaskStatus, VisitOutcome, VisitTask
+from .models import TaskStatus, VisitOutcome, VisitRecord, VisitTask
 from .records import TaskAlreadyDone, TaskNotOpen, visit_task_complete
 from .reminders import notifications_mark_read
 
@@ -82,7 +83,7 @@ def task_record(request: AuthedRequest, pk: int) -> HttpResponse:
         except (TaskAlreadyDone, TaskNotOpen) as exc:
             # The other phone won the race; one record exists, and this one is not written.
             return _task_gone(request, task, str(exc) or ALREADY_DONE)
-        return _recorded(request, task, nobody_home=record.outcome == VisitOutcome.NOBODY_HOME)
+        return _recorded(request, task, record)
     context = {"task": task, "form": form, "today": today, "gift_chips": GIFT_CHIPS}
     template = "tasks/_record_form.html" if request.htmx else "tasks/record.html"
     return render(request, template, context)
@@ -94,20 +95,27 @@ def _closed_message(task: VisitTask) -> str:
     return ALREADY_DONE
 
 
-def _recorded(request: AuthedRequest, task: VisitTask, *, nobody_home: bool) -> HttpResponse:
+def _recorded(request: AuthedRequest, task: VisitTask, record: VisitRecord) -> HttpResponse:
+    nobody_home = record.outcome == VisitOutcome.NOBODY_HOME
     if nobody_home:
         text = f"已记录空访：{task.cadre.name}，任务保留，请再次走访"
     else:
         text = f"已记录走访：{task.cadre.name} · {task.title}"
+    # What other apps offer after a visit (a survey to fill in with the cadre …), as links after the text.
+    links = [] if nobody_home else visit_follow_ups_for(request.user, record)
     if not request.htmx:
-        messages.success(request, text)
+        messages.success(request, format_html("{}{}", text, _links_html(links)))
         return redirect("tasks:agenda")
     if nobody_home:
         # The task stays on the agenda: swap its row back in, with the note.
         return render(
             request, "tasks/_task.html", {"task": task, "today": timezone.localdate(), "note": text}
         )
-    return render(request, "tasks/_notice.html", {"text": text, "kind": "ok"})
+    return render(request, "tasks/_notice.html", {"text": text, "kind": "ok", "links": links})
+
+
+def _links_html(links: list[tuple[str, str]]) -> str:
+    return format_html_join("", ' <a class="button" href="{}">{}</a>', ((url, label) for label, url in links))
 
 
 def _task_gone(request: AuthedRequest, task: VisitTask, text: str) -> HttpResponse:

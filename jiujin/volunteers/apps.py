@@ -35,3 +35,6 @@ class VolunteersConfig(AppConfig):
         from .people import VolunteerSource
 
         person_source_register(VolunteerSource())  # pickers of 处理人 and 一助一 partners name volunteers too
+        from .metrics import register as metrics_register
+
+        metrics_register()  # the figures the 千分 assessment binds to

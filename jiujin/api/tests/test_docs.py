@@ -48,6 +48,15 @@ def test_it_publishes_the_openapi_schema(client):
         "/api/v1/opinions/{opinion_id}/rating",
         "/api/v1/contributions",
         "/api/v1/cadres/{cadre_id}/participation",
+        "/api/v1/surveys",
+        "/api/v1/surveys/{survey_id}",
+        "/api/v1/surveys/{survey_id}/responses",
+        "/api/v1/surveys/{survey_id}/results",
+        "/api/v1/surveys/{survey_id}/paragraph",
+        "/api/v1/pilots",
+        "/api/v1/pilots/{pilot_id}/steps/{step}/done",
+        "/api/v1/assessments",
+        "/api/v1/assessments/{assessment_id}/allocate",
     }
     assert set(schema["paths"]["/api/v1/cadres/{cadre_id}"]) == {"get", "patch"}
     assert set(schema["paths"]["/api/v1/cadres"]) == {"get", "post"}

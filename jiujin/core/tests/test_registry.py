@@ -71,7 +71,8 @@ def test_it_keeps_the_menu_of_each_role() -> None:
     admin = User(username="a", role=Role.ADMIN)
     assert [e["label"] for e in registry.menu_for(admin)] == [
         *("老干部名册", "我的走访", "走访规则", "志愿者与一助一", "党支部", "派单看板", "学习活动"),
-        *("意见建议", "健康活动", "发挥作用", "服务名录", "我的工单", "导入花名册", "审计日志", "API令牌"),
+        *("意见建议", "健康活动", "发挥作用", "服务名录", "试点工作", "问卷调查", "千分考评", "以奖代补"),
+        *("我的工单", "导入花名册", "审计日志", "API令牌"),
     ]
 
 

@@ -38,11 +38,10 @@ def test_it_writes_formula_like_text_as_a_quoted_string(text: str) -> None:
     out = BytesIO()
     wb.save(out)
     a, b, c = load_workbook(BytesIO(out.getvalue())).active[1]
-    assert (a.value, a.data_type, a.quotePrefix) == (
-        text.lstrip("\x01").replace("\r", "\n"),
-        "s",
-        True,
-    )  # XML reads CR as LF
+    written = text.lstrip("\x01")
+    # Python's XML parser reads CR as LF; lxml (openpyxl uses it when installed) keeps it.
+    assert a.value in {written, written.replace("\r", "\n")}
+    assert (a.data_type, a.quotePrefix) == ("s", True)
     assert (b.value, b.quotePrefix) == ("普通", False) and c.value == 3
 
 

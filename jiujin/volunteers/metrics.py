@@ -1,0 +1,46 @@
+"""The 一助一 figure for the 千分 assessment (registered in apps.py): 独居空巢老干部一助一结对覆盖率 — the
+active cadres living alone or in an empty nest with a pairing current at `end` (started by then, not ended
+by then) / those cadres. The living arrangement and the file's status are read as they are now.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from jiujin.cadres.models import Cadre, LivingArrangement
+from jiujin.core.registry import Metric, metric_register
+
+from .models import Pairing
+
+COVERED = (LivingArrangement.ALONE, LivingArrangement.EMPTY_NEST)
+
+
+def coverage_by_community(community_ids: list[int], start: date, end: date) -> dict[int, tuple[float, float]]:
+    """One grouped query; the pairing is probed per cadre through its cadre index."""
+    current = Pairing.objects.filter(cadre=OuterRef("pk"), started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
+    )
+    rows = (
+        Cadre.objects.active()
+        .filter(community_id__in=community_ids, living_arrangement__in=COVERED)
+        .order_by()
+        .annotate(paired=Exists(current))
+        .values("community_id")
+        .annotate(total=Count("pk"), paired_n=Count("pk", filter=Q(paired=True)))
+    )
+    return {r["community_id"]: (r["paired_n"], r["total"]) for r in rows}
+
+
+def register() -> None:
+    metric_register(
+        Metric(
+            "pairing_coverage",
+            "独居空巢老干部一助一结对覆盖率",
+            "rate",
+            "%",
+            order=60,
+            by_community=coverage_by_community,
+        )
+    )

@@ -63,9 +63,7 @@ def build(responses: int) -> Survey:
     )
     print(f"targets: {len(cadres)} cadres", flush=True)
     for i in range(0, len(cadres), BATCH):
-        SurveyTarget.objects.bulk_create(
-            SurveyTarget(survey=survey, cadre_id=c[0], community_id=c[1]) for c in cadres[i : i + BATCH]
-        )
+        SurveyTarget.objects.bulk_create(SurveyTarget.of(survey, c) for c in cadres[i : i + BATCH])
     rng = random.Random(13)
     chosen = rng.sample(cadres, min(responses, len(cadres)))
     start = time.perf_counter()

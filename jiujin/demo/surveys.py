@@ -102,7 +102,7 @@ def _needs(demo: Demo, owner: User, district: OrgUnit, cadres: list[Cadre]) -> i
         closed_at=demo.at(ends, 17 * 60),
     )
     SurveyTarget.objects.bulk_create(
-        [SurveyTarget(survey=survey, cadre_id=c.pk, community_id=c.community_id) for c in cadres],
+        [SurveyTarget.of(survey, tuple(getattr(c, f) for f in SurveyTarget.COPIED)) for c in cadres],
         batch_size=2000,
     )
     questions = {q.code: q for q in survey.questions.all()}

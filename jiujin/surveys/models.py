@@ -185,11 +185,19 @@ class Question(models.Model):
 
 
 class SurveyTarget(models.Model):
-    """A cadre the survey asks, fixed when it starts (the response rate's denominator)."""
+    """A cadre the survey asks, fixed when it starts (the response rate's denominator). The cadre's category,
+    living arrangement and birth date are copied as they were then, so a filtered response rate reads no
+    cadre rows."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="targets")
     cadre = models.ForeignKey("cadres.Cadre", on_delete=models.PROTECT, related_name="+")
     community = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField("类别", max_length=10, blank=True)
+    living_arrangement = models.CharField("居住情况", max_length=16, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+
+    # The cadre fields a target copies, for `values_list(*SurveyTarget.COPIED)` over cadres.
+    COPIED = ("pk", "community_id", "category", "living_arrangement", "birth_date")
 
     class Meta:
         verbose_name = "调查对象"
@@ -199,6 +207,19 @@ class SurveyTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}:{self.cadre_id}"
+
+    @classmethod
+    def of(cls, survey: Survey, row: tuple) -> SurveyTarget:
+        """A target from a cadre's `COPIED` values."""
+        cadre_id, community_id, category, living, birth_date = row[:5]
+        return cls(
+            survey=survey,
+            cadre_id=cadre_id,
+            community_id=community_id,
+            category=category,
+            living_arrangement=living,
+            birth_date=birth_date,
+        )
 
 
 class ResponseQuerySet(models.QuerySet["Response"]):

@@ -24,7 +24,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -115,17 +115,17 @@ class Filters:
         return q
 
     def targets(self, today: date) -> Q:
-        """On SurveyTarget: targets carry no copy of the respondent, so their cadre as they are today."""
+        """On SurveyTarget: its copy of the cadre as they were when the survey started, aged to today."""
         q = Q()
         if self.age_band:
             _label, low, high = AGE_BANDS[self.age_band]
-            q &= Q(cadre__birth_date__lte=_years_before(today, low))
+            q &= Q(birth_date__lte=_years_before(today, low))
             if high is not None:
-                q &= Q(cadre__birth_date__gt=_years_before(today, high + 1))
+                q &= Q(birth_date__gt=_years_before(today, high + 1))
         if self.category:
-            q &= Q(cadre__category=self.category)
+            q &= Q(category=self.category)
         if self.living:
-            q &= Q(cadre__living_arrangement=self.living)
+            q &= Q(living_arrangement=self.living)
         return q
 
 
@@ -291,28 +291,31 @@ def _from_tallies(survey: Survey, unit: OrgUnit) -> tuple[Counts, Stats]:
 
 
 def _from_answers(answers: QuerySet[Answer], questions: list[Question]) -> tuple[Counts, Stats]:
-    """Filtered figures (an age band, a category, a living arrangement) from the answer rows themselves."""
-    counted = [q.pk for q in questions if q.kind in (*CHOICE_KINDS, QuestionKind.SCALE)]
-    multiple = [q.pk for q in questions if q.kind == QuestionKind.MULTIPLE]
+    """Filtered figures (an age band, a category, a living arrangement) from the answer rows themselves.
+
+    One grouped count by (question, option, number) gives every option's count, the means and `n` of the
+    questions answered in one row per respondent; a multiple choice's `n` (respondents, not rows) takes a
+    second, distinct count over its answers alone."""
+    kinds = {q.pk: q.kind for q in questions}
     counts: Counts = {}
-    if counted:
-        rows = answers.filter(question_id__in=counted).values_list("question_id", "choice", "number")
-        for qid, choice, number, count in rows.annotate(c=Count("id")).order_by():
-            key = choice if choice is not None else int(number) if number is not None else None
+    rows: dict[int, int] = {}
+    sums: dict[int, Decimal] = {}
+    numbers: dict[int, int] = {}
+    grouped = answers.values_list("question_id", "choice", "number").annotate(c=Count("id")).order_by()
+    for qid, choice, number, count in grouped:
+        rows[qid] = rows.get(qid, 0) + count
+        if number is not None:
+            sums[qid] = sums.get(qid, Decimal(0)) + Decimal(number) * count
+            numbers[qid] = numbers.get(qid, 0) + count
+        key = choice if choice is not None else int(number) if number is not None else None
+        if kinds.get(qid) in (*CHOICE_KINDS, QuestionKind.SCALE) and key is not None:
             counts[(qid, key)] = counts.get((qid, key), 0) + count
-    per_question = (
-        answers.values("question_id")
-        .annotate(
-            rows=Count("id"),
-            # Only a multiple choice has several rows per respondent: count them distinct there alone.
-            distinct=Count("response_id", distinct=True, filter=Q(question_id__in=multiple)),
-            mean=Avg("number"),
-        )
-        .order_by()
-    )
+    multiple = [qid for qid, kind in kinds.items() if kind == QuestionKind.MULTIPLE and qid in rows]
+    if multiple:
+        respondents = answers.filter(question_id__in=multiple).values_list("question_id")
+        rows |= dict(respondents.annotate(Count("response_id", distinct=True)).order_by())
     stats: Stats = {
-        row["question_id"]: (row["distinct"] if row["question_id"] in multiple else row["rows"], row["mean"])
-        for row in per_question
+        qid: (n, sums[qid] / numbers[qid] if numbers.get(qid) else None) for qid, n in rows.items()
     }
     return counts, stats
 

@@ -276,8 +276,9 @@ def sample_ids(ids: list[int], *, size: int, seed: int) -> list[int]:
     return sorted(random.Random(seed).sample(ids, size))
 
 
-def _target_rows(survey: Survey) -> Iterator[tuple[int, int, int | None]]:
-    cadres = audience_cadres(survey).values_list("pk", "community_id", "responsible_worker_id")
+def _target_rows(survey: Survey) -> Iterator[tuple[Any, ...]]:
+    """The audience as (*SurveyTarget.COPIED, responsible worker id) rows."""
+    cadres = audience_cadres(survey).values_list(*SurveyTarget.COPIED, "responsible_worker_id")
     if survey.audience != SurveyAudience.SAMPLE:
         yield from cadres.order_by("pk").iterator(chunk_size=CHUNK)
         return
@@ -321,8 +322,9 @@ def survey_targets_fix(survey: Survey) -> int:
     targets: list[SurveyTarget] = []
     tasks: list[VisitTask] = []
     title = f"问卷：{survey.title}"[:100]
-    for cadre_id, community_id, worker_id in _target_rows(survey):
-        targets.append(SurveyTarget(survey=survey, cadre_id=cadre_id, community_id=community_id))
+    for row in _target_rows(survey):
+        cadre_id, community_id, worker_id = row[0], row[1], row[-1]
+        targets.append(SurveyTarget.of(survey, row))
         tasks.append(
             VisitTask(
                 cadre_id=cadre_id,

@@ -60,7 +60,7 @@ def make_cadres(community: OrgUnit, count: int, **fields: Any) -> list[Cadre]:
 
 def target(survey: Survey, cadres: list[Cadre]) -> None:
     SurveyTarget.objects.bulk_create(
-        SurveyTarget(survey=survey, cadre=c, community_id=c.community_id) for c in cadres
+        SurveyTarget.of(survey, tuple(getattr(c, f) for f in SurveyTarget.COPIED)) for c in cadres
     )
 
 

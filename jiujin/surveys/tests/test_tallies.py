@@ -47,7 +47,7 @@ def test_it_keeps_the_tallies_equal_to_a_recount_after_any_writes(tree: Any, cas
     survey = make_survey(cast.district, tree.district)
     cadres = [CadreFactory(community=c) for c in (tree.community_a, tree.community_b) for _ in range(4)]
     SurveyTarget.objects.bulk_create(
-        SurveyTarget(survey=survey, cadre=c, community=c.community) for c in cadres
+        SurveyTarget.of(survey, tuple(getattr(c, f) for f in SurveyTarget.COPIED)) for c in cadres
     )
     rng = random.Random(7)
     actor = Actor(user=cast.district)

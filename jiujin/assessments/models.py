@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 
 from jiujin.core.attachments import AttachmentBase
+from jiujin.core.registry import metric
 
 BASE_TOTAL = Decimal(1000)
 
@@ -128,6 +129,12 @@ class RubricItem(models.Model):
     @property
     def is_metric(self) -> bool:
         return bool(self.metric_code and self.rule_kind)
+
+    @property
+    def metric_unit(self) -> str:
+        """What the bound metric's value is counted in ("%", "次/人", "天" …), shown after it."""
+        bound = metric(self.metric_code) if self.metric_code else None
+        return bound.unit_label if bound else ""
 
 
 class Assessment(models.Model):

@@ -24,6 +24,7 @@ from jiujin.core.http import AuthedRequest
 
 from . import scoring, selectors
 from .forms import ReasonForm, RemarkForm, ScoreForm
+from .links import assessment_links_for
 from .models import Score, ScoreEvidence, Source
 from .services import Refused
 
@@ -41,6 +42,7 @@ def overview(request: AuthedRequest, pk: int) -> HttpResponse:
         "revisions": list(assessment.revisions.select_related("created_by")),
         "can_manage": request.user.can(MANAGE),
         "reason_form": ReasonForm(),
+        "links": assessment_links_for(request.user, assessment),
     }
     return render(request, "assessments/overview.html", context)
 

@@ -27,11 +27,14 @@ REMARKS = [
 ]
 
 
+ASSESSOR_LOGIN = "demo-assessor"
+
+
 def _assessor(district: OrgUnit) -> User:
     """The district's 考评员, with the demo logins' password (copied from the district's login)."""
     boss = User.objects.filter(role=Role.DISTRICT, org_unit=district).order_by("pk").first()
     user, _ = User.objects.get_or_create(
-        username="demo-assessor",
+        username=ASSESSOR_LOGIN,
         defaults={
             "role": Role.ASSESSOR,
             "org_unit": district,

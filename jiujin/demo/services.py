@@ -20,7 +20,7 @@ from jiujin.accounts.models import User
 from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.orgs.models import OrgUnit
 
-from .assessments import assessments_create
+from .assessments import ASSESSOR_LOGIN, assessments_create
 from .branches import branches_create
 from .calls import calls_create
 from .care import pairings_create, volunteers_create
@@ -121,6 +121,9 @@ def demo_data_create(
     contact = User.objects.filter(username=WORK_UNIT_LOGIN).select_related("work_unit").first()
     if contact and contact.work_unit:
         logins.append(DemoLogin(contact.username, contact.get_role_display(), contact.work_unit.name))
+    assessor = User.objects.filter(username=ASSESSOR_LOGIN).select_related("org_unit").first()
+    if assessor and assessor.org_unit:
+        logins.append(DemoLogin(assessor.username, assessor.get_role_display(), assessor.org_unit.name))
     return logins
 
 

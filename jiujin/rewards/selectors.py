@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
+
 from jiujin.assessments.models import Assessment, AssessmentStatus
 from jiujin.assessments.selectors import assessment_for_user, districts_for_user
 from jiujin.core.access import NoAccess
@@ -73,3 +75,10 @@ def pool_lines(user: User) -> list[PoolLine]:
 def _above(user: User, path: str) -> bool:
     """The user's unit is this one or above it."""
     return user.org_unit is not None and path.startswith(user.org_unit.path)
+
+
+def pool_link(user: User, assessment: Assessment) -> list[tuple[str, str]]:
+    """The overview's button to the fund pool, once the scores are published, for who may see the money."""
+    if assessment.status != AssessmentStatus.PUBLISHED or not sees_district_money(user, assessment):
+        return []
+    return [("以奖代补资金分配", reverse("rewards:pool", args=[assessment.pk]))]

@@ -132,3 +132,13 @@ def test_it_lists_the_pools_in_constant_queries(
     with django_assert_max_num_queries(10):
         html = client.get(reverse("rewards:index")).content.decode()
     assert html.count("设置资金池") == 3 and "查看分配" in html
+
+
+def test_it_links_a_published_assessment_to_its_fund_pool(tree: Any, cast: Any, client_for: Any) -> None:
+    assessment = make_assessment(tree, TOTALS)
+    pool = reverse("rewards:pool", args=[assessment.pk])
+    overview = reverse("assessments:overview", args=[assessment.pk])
+    assert pool in client_for(cast.district).get(overview).content.decode()
+    # A community sees its own ranking, not the district's money.
+    page = client_for(cast.community_a).get(overview)
+    assert page.status_code == 200 and pool not in page.content.decode()

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "jiujin.pilots",
     "jiujin.assessments",
     "jiujin.rewards",
+    "jiujin.risk",
+    "jiujin.reports",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,8 @@ urlpatterns = [
     path("pilots/", include("jiujin.pilots.urls")),
     path("assessments/", include("jiujin.assessments.urls")),
     path("rewards/", include("jiujin.rewards.urls")),
+    path("risk/", include("jiujin.risk.urls")),
+    path("reports/", include("jiujin.reports.urls")),
     path("api/v1/", api.urls),
 ]
 

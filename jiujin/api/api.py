@@ -17,7 +17,9 @@ from jiujin.health.api import router as health_router
 from jiujin.opinions.api import router as opinions_router
 from jiujin.pilots.api import router as pilots_router
 from jiujin.plans.api import router as plans_router
+from jiujin.reports.api import router as reports_router
 from jiujin.rewards.api import router as rewards_router
+from jiujin.risk.api import router as risk_router
 from jiujin.servicerequests.api import router as servicerequests_router
 from jiujin.surveys.api import router as surveys_router
 from jiujin.surveys.api_results import router as surveys_results_router
@@ -62,5 +64,7 @@ api.add_router("/", surveys_results_router)
 api.add_router("/", pilots_router)
 api.add_router("/", assessments_router)
 api.add_router("/", rewards_router)
+api.add_router("/", risk_router)
+api.add_router("/", reports_router)
 # Last: every operation registered above now runs only under its declared rule (fails closed without one).
 enforce_api_rules(api)

@@ -34,6 +34,7 @@ from .opinions import WORK_UNIT_LOGIN, opinions_create
 from .people import CadreMaker, chunks, insert_chunk
 from .pilots import pilots_create
 from .rewards import rewards_create
+from .risk import risk_create
 from .surveys import surveys_create
 from .tree import (
     COMMUNITY_A_CODE,
@@ -114,6 +115,7 @@ def demo_data_create(
         pilots_create,
         assessments_create,
         rewards_create,
+        risk_create,
     ):
         if report := step(demo, city=city):
             progress(report)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RiskConfig(AppConfig):
+    name = "jiujin.risk"
+    verbose_name = "风险关爱"

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Count, Sum
 
 from .models import Answer, AnswerTally, QuestionKind, Survey
 
 
+@transaction.atomic
 def tallies_refresh(*, survey_id: int, community_ids: Iterable[int]) -> int:
     """Recount the tallies of these communities of the survey; returns the number of tally rows written.
 
-    Runs in the caller's transaction (every caller writes answers in one)."""
+    Callers call it inside the transaction that wrote the answers, so the two commit together."""
     communities = sorted(set(community_ids))
     if not communities:
         return 0

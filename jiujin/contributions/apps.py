@@ -32,3 +32,6 @@ class ContributionsConfig(AppConfig):
         cadre_panel_register(CadrePanel("contributions", contributions_panel, order=40))
         # Events and opinions draw volunteers from the pool: an audience of "人才库·法律/调解".
         cadre_group_register(TALENT_GROUP)
+        from .ledger_sheet import register as ledger_register
+
+        ledger_register()  # its sheet of the 台账 bundle (reports)

@@ -7,7 +7,7 @@ ground floor (lib, orgs, accounts, audit, cadres, core) never imports the floors
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -438,3 +438,61 @@ def visit_follow_ups_for(user: Any, record: Any) -> list[tuple[str, str]]:
         for f in sorted(_visit_follow_ups.values(), key=lambda f: f.name)
         for link in f.links(user, record)
     ]
+
+
+# ---------------------------------------------------------------- ledgers (台账) of the bundle
+
+
+@dataclass(frozen=True)
+class LedgerSheet:
+    """One sheet of the 台账 bundle (reports app): an app's ledger of a unit over a period.
+
+    `rows(user, unit, start, end, cadre_ids)` yields the sheet's rows in `columns` order for the unit's
+    subtree, already in the user's scope, from set-based queries (a fixed number whatever the rows); it adds
+    the ids of the cadres it names to `cadre_ids` (the bundle audits them). `count(user, unit, start, end)`
+    is the number of rows the sheet will hold (the page shows it before downloading). A first column
+    "序号" is numbered by the bundle. `personal`: the sheet names cadres (the bundle is then a personal-data
+    export). Another app adds rows to a sheet with a LedgerPart."""
+
+    code: str
+    title: str
+    order: int
+    columns: Sequence[tuple[str, float]]
+    rows: Callable[[Any, Any, date, date, set[int]], Any]
+    count: Callable[[Any, Any, date, date], int]
+    personal: bool = True
+
+
+@dataclass(frozen=True)
+class LedgerPart:
+    """Rows another app adds to a registered sheet (e.g. the health app's check-up days on the 健康讲座和义诊
+    sheet): `rows` yields mappings {header: value} over the sheet's headers (missing ones stay blank), so the
+    app names no other app's columns. Same arguments as LedgerSheet's."""
+
+    sheet: str
+    name: str
+    order: int
+    rows: Callable[[Any, Any, date, date, set[int]], Any]
+    count: Callable[[Any, Any, date, date], int]
+
+
+_ledger_sheets: dict[str, LedgerSheet] = {}
+_ledger_parts: dict[tuple[str, str], LedgerPart] = {}
+
+
+def ledger_sheet_register(*sheets: LedgerSheet) -> None:
+    for sheet in sheets:
+        _ledger_sheets[sheet.code] = sheet
+
+
+def ledger_part_register(*parts: LedgerPart) -> None:
+    for part in parts:
+        _ledger_parts[(part.sheet, part.name)] = part
+
+
+def ledger_sheets() -> list[LedgerSheet]:
+    return sorted(_ledger_sheets.values(), key=lambda s: (s.order, s.code))
+
+
+def ledger_parts(sheet: str) -> list[LedgerPart]:
+    return sorted((p for p in _ledger_parts.values() if p.sheet == sheet), key=lambda p: (p.order, p.name))

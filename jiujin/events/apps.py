@@ -25,3 +25,9 @@ class EventsConfig(AppConfig):
         from .metrics import register as metrics_register
 
         metrics_register()  # the figures the 千分 assessment binds to
+        from .ledger_sheet import register as ledger_register
+
+        ledger_register()  # its sheet of the 台账 bundle (reports)
+        from .contact_source import register as contact_register
+
+        contact_register()  # a check-in is a contact (home, risk radar)

@@ -37,12 +37,12 @@ def write_ledger(user: Any, events: Iterable[Event], *, title: str) -> tuple[byt
     cadre_ids: set[int] = set()
     scoped = Cadre.objects.for_user(user).values("pk")
     content = ledger_workbook(
-        sheet=title, columns=COLUMNS, rows=_rows(events, scoped, cadre_ids), title=title
+        sheet=title, columns=COLUMNS, rows=ledger_rows(events, scoped, cadre_ids), title=title
     )
     return content, cadre_ids
 
 
-def _rows(events: Iterable[Event], scoped: Any, cadre_ids: set[int]) -> Iterator[list[Any]]:
+def ledger_rows(events: Iterable[Event], scoped: Any, cadre_ids: set[int]) -> Iterator[list[Any]]:
     number = 0
     for chunk in _chunks(events):
         counts = counts_for(chunk)

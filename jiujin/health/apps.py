@@ -33,3 +33,6 @@ class HealthConfig(AppConfig):
         from .home_panels import register as home_register
 
         home_register()  # the home page's panels, figures and kinds of contact
+        from .ledger_sheet import register as ledger_register
+
+        ledger_register()  # its sheet of the 台账 bundle (reports)

@@ -19,7 +19,7 @@ from jiujin.core.access import access_unit
 from jiujin.core.registry import UnitFigure, contact_sources, unit_figures_for
 from jiujin.orgs.models import OrgUnit
 
-QUIET_DAYS = 30  # "no contact of any kind for 30 days" (the risk radar of a later issue refines this)
+QUIET_DAYS = 30  # "no contact of any kind for 30 days"; the risk app's care levels set their own frequencies
 QUIET_AGE = 80
 QUIET_LIMIT = 10  # a phone screen or two; the count says how many more
 SUPERVISOR_ROLES = {Role.ADMIN, Role.CITY, Role.DISTRICT, Role.STREET}

@@ -7,9 +7,6 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-
 from jiujin.lib.dates import format_cn_date
 from jiujin.lib.ledger import ledger_workbook
 
@@ -79,11 +76,3 @@ def write_ledger(rows: Iterable[Opinion], *, today: date) -> tuple[bytes, set[in
 
 def ledger_filename(today: date) -> str:
     return f"意见建议台账-{today:%Y%m%d}.xlsx"
-
-
-def _header_cells(ws: Any) -> Iterator[WriteOnlyCell]:
-    bold, centre = Font(bold=True), Alignment(horizontal="center")
-    for header, _width in COLUMNS:
-        cell = WriteOnlyCell(ws, value=header)
-        cell.font, cell.alignment = bold, centre
-        yield cell

@@ -1,3 +1,45 @@
-from ninja import Router
+"""汇报和台账 over /api/v1/: the 台账 bundle of a unit and period as one .xlsx workbook.
+
+The unit is looked up in the caller's scope first (out of scope is 404 like missing, before any 403); the
+period is checked by the page's form, so both reject the same input with the same Chinese messages.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from jiujin.audit.services import actor_from_request
+from jiujin.core.access import STAFF, access
+from jiujin.core.api import Detail, caller, forbid, raise_form_errors
+
+from .forms import LedgersForm
+from .views import EXPORT, bundle_response, resolve_unit
 
 router = Router(tags=["汇报和台账"])
+
+
+class LedgersQuery(Schema):
+    unit: str = Field("", description="单位代码，默认本人所在单位")
+    start: str = Field("", alias="from", description="开始日期 YYYY-MM-DD，默认本年 1 月 1 日")
+    end: str = Field("", alias="to", description="结束日期 YYYY-MM-DD，默认本年 12 月 31 日")
+
+
+@router.get(
+    "/reports/ledgers.xlsx",
+    response={200: None, 403: Detail, 404: Detail},
+    summary="台账汇总 The ledgers of a unit and period in one .xlsx workbook",
+    description="封面和目录之后，每本台账（名册、走访、服务工单、一助一、健康讲座和义诊、学习和活动、发挥作用、"
+    "意见建议）一个工作表。",
+)
+@access(STAFF)
+def ledgers_xlsx(request: HttpRequest, query: Query[LedgersQuery]) -> HttpResponse:
+    user = caller(request)
+    unit = resolve_unit(user, query.unit)  # out of scope is 404, before the 403
+    if not user.can(EXPORT):
+        forbid("没有导出台账的权限")
+    form = LedgersForm({"from": query.start, "to": query.end}, today=timezone.localdate())
+    raise_form_errors(form, source="query", names={"start": "from", "end": "to"})
+    start, end = form.period()
+    return bundle_response(actor_from_request(request, via="api"), unit, start, end)

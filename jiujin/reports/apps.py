@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "jiujin.reports"
     verbose_name = "汇报和台账"
+
+    def ready(self) -> None:
+        from jiujin.core.registry import MenuEntry, menu_register
+
+        menu_register(MenuEntry("台账汇总", "reports:ledgers", order=85, capability="export_roster"))

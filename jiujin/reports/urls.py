@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("ledgers/", views.ledgers, name="ledgers"),
+    path("ledgers/download/", views.ledgers_download, name="ledgers_download"),
+]

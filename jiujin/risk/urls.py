@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "risk"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.radar, name="radar"),
+    path("frequencies/", views.frequencies, name="frequencies"),
+]

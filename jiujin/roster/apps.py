@@ -9,3 +9,6 @@ class RosterConfig(AppConfig):
         from jiujin.core.registry import MenuEntry, menu_register
 
         menu_register(MenuEntry("导入花名册", "roster:import", order=90, capability="import_roster"))
+        from .ledger_sheet import register as ledger_register
+
+        ledger_register()  # its sheet of the 台账 bundle (reports)

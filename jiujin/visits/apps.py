@@ -47,3 +47,6 @@ class VisitsConfig(AppConfig):
         from .metrics import register as metrics_register
 
         metrics_register()  # the figures the 千分 assessment binds to
+        from .ledger_sheet import register as ledger_register
+
+        ledger_register()  # its sheet of the 台账 bundle (reports)

@@ -57,6 +57,8 @@ def test_it_publishes_the_openapi_schema(client):
         "/api/v1/pilots/{pilot_id}/steps/{step}/done",
         "/api/v1/assessments",
         "/api/v1/assessments/{assessment_id}/allocate",
+        "/api/v1/risk",
+        "/api/v1/reports/ledgers.xlsx",
     }
     assert set(schema["paths"]["/api/v1/cadres/{cadre_id}"]) == {"get", "patch"}
     assert set(schema["paths"]["/api/v1/cadres"]) == {"get", "post"}

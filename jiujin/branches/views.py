@@ -35,10 +35,6 @@ def _require_manage(user: User) -> None:
         raise PermissionDenied("没有管理党支部的权限")
 
 
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
 @access(STAFF)
 @login_required
 @require_GET

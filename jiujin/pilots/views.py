@@ -22,7 +22,7 @@ from jiujin.audit.services import actor_from_request
 from jiujin.cadres.masking import sees_full_numbers
 from jiujin.core.access import STAFF, access, access_unit
 from jiujin.core.attachments import attachment_response
-from jiujin.core.http import AuthedRequest
+from jiujin.core.http import AuthedRequest, error_text
 from jiujin.core.paging import CappedPaginator
 from jiujin.orgs.models import OrgLevel
 
@@ -146,7 +146,7 @@ def _errors_text(form: Any) -> str:
 
 
 def _fail(request: AuthedRequest, exc: ValidationError) -> None:
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, error_text(exc))
 
 
 @access(STAFF)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiujin.audit.services import actor_from_request
 from jiujin.core.access import STAFF, NoAccess, access, staff
-from jiujin.core.http import AuthedRequest
+from jiujin.core.http import AuthedRequest, error_text
 
 from . import selectors, services
 from .forms import QuestionForm, SurveyForm
@@ -27,10 +27,6 @@ from .models import Question, Survey, SurveyStatus, SurveyTemplate
 
 MANAGE = "manage_cadres"
 PAGE_SIZE = 30
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 @access(STAFF)
@@ -199,7 +195,7 @@ def question_delete(request: AuthedRequest, question_id: int) -> HttpResponse:
     try:
         services.question_delete(actor=actor_from_request(request), question=question)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"已删除题目：{question.text}")
     return redirect("surveys:detail", question.survey_id)
@@ -215,7 +211,7 @@ def question_move(request: AuthedRequest, question_id: int) -> HttpResponse:
             actor=actor_from_request(request), question=question, up=request.POST.get("direction") == "up"
         )
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     return redirect("surveys:detail", question.survey_id)
 
 
@@ -227,7 +223,7 @@ def survey_start(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         count = services.survey_start(actor=actor_from_request(request), survey=survey)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"调查已开始：{count}名调查对象，已向责任人派发问卷任务")
     return redirect("surveys:detail", survey.pk)
@@ -241,7 +237,7 @@ def survey_close(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         cancelled = services.survey_close(actor=actor_from_request(request), survey=survey)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, f"调查已结束，取消了{cancelled}个未完成的问卷任务")
     return redirect("surveys:detail", survey.pk)

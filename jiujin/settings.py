@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jiujin.rewards",
     "jiujin.risk",
     "jiujin.reports",
+    "jiujin.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("rewards/", include("jiujin.rewards.urls")),
     path("risk/", include("jiujin.risk.urls")),
     path("reports/", include("jiujin.reports.urls")),
+    path("dashboards/", include("jiujin.dashboards.urls")),
     path("api/v1/", api.urls),
 ]
 

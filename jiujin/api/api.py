@@ -11,6 +11,7 @@ from jiujin.cadres.api import router as cadres_router
 from jiujin.contributions.api import router as contributions_router
 from jiujin.core.access import enforce_api_rules
 from jiujin.core.api import handle_errors
+from jiujin.dashboards.api import router as dashboards_router
 from jiujin.directory.api import router as directory_router
 from jiujin.events.api import router as events_router
 from jiujin.health.api import router as health_router
@@ -66,5 +67,6 @@ api.add_router("/", assessments_router)
 api.add_router("/", rewards_router)
 api.add_router("/", risk_router)
 api.add_router("/", reports_router)
+api.add_router("/", dashboards_router)
 # Last: every operation registered above now runs only under its declared rule (fails closed without one).
 enforce_api_rules(api)

@@ -60,12 +60,14 @@ class DailyJob:
 
     `run(today, through)` returns a one-line Chinese report and must be idempotent; `through` is the last
     day to plan for when given by hand (`schedule-visits --through`). With `hour_setting`, the loop waits
-    until the hour that setting names (e.g. the reminder hour)."""
+    until the hour that setting names (e.g. the reminder hour). With `every_pass`, the loop runs it on every
+    pass (still under the cross-host lock), not once a day (e.g. keeping the recent summaries fresh)."""
 
     name: str
     run: Callable[[date, date | None], str]
     order: int
     hour_setting: str = ""
+    every_pass: bool = False
 
 
 @dataclass(frozen=True)
@@ -496,3 +498,55 @@ def ledger_sheets() -> list[LedgerSheet]:
 
 def ledger_parts(sheet: str) -> list[LedgerPart]:
     return sorted((p for p in _ledger_parts.values() if p.sheet == sheet), key=lambda p: (p.order, p.name))
+
+
+# ---------------------------------------------------------------- figures the summary tables keep
+
+
+@dataclass(frozen=True)
+class SummaryFigure:
+    """A count the summary tables (dashboards app) keep per unit and day, read by the dashboards, the API and
+    the work report instead of the raw rows.
+
+    `rows(start, end)` yields (community id, day, key, value) over every community, from grouped queries:
+    - a flow (`stock=False`) counts what happened on each day in [start, end] (visits done that day, by the day
+      they were done); a period's figure is the sum over its days;
+    - a stock (`stock=True`) is called with start = end = today and counts what stands today (active cadres);
+      it is kept as a daily snapshot, and a period's figure is the last snapshot on or before its end.
+    `key` is "" for the figure itself or a breakdown's key (stored under "code:key", labelled by
+    `breakdown()` -> {key: label}); the figure's own row is the total, so a breakdown need not add up to it.
+    Rows of value 0 may be left out. The loop recomputes them (see dashboards.services): a figure must depend
+    only on the database and `today`, never on the user.
+
+    `of`: the figure is a share of another one (requests answered on time of `requests`), shown as
+    value / of × 100 %, or as value / of when `ratio` (rating points per rated request).
+    `cadres(community_ids, start, end, key)` is the queryset of the cadres behind the number (the list a
+    dashboard's number links to), None when the figure counts no cadres."""
+
+    code: str
+    label: str
+    section: str
+    order: int
+    rows: Callable[[date, date], Any]
+    stock: bool = False
+    unit_label: str = ""
+    breakdown: Callable[[], dict[str, str]] | None = None
+    of: str = ""
+    ratio: bool = False
+    cadres: Callable[[list[int], date, date, str], Any] | None = None
+
+
+_summary_figures: dict[str, SummaryFigure] = {}
+
+
+def summary_figure_register(*figures: SummaryFigure) -> None:
+    for figure in figures:
+        _summary_figures[figure.code] = figure
+
+
+def summary_figures() -> list[SummaryFigure]:
+    return sorted(_summary_figures.values(), key=lambda f: (f.order, f.code))
+
+
+def summary_figure(code: str) -> SummaryFigure | None:
+    return _summary_figures.get(code)

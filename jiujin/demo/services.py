@@ -27,6 +27,7 @@ from .care import pairings_create, volunteers_create
 from .community import directory_create, plans_create
 from .context import HISTORY_CADRES, Demo
 from .contributions import contributions_create
+from .dashboards import dashboards_create
 from .events import events_create
 from .health_records import health_records_create
 from .history import visits_create
@@ -116,6 +117,7 @@ def demo_data_create(
         assessments_create,
         rewards_create,
         risk_create,
+        dashboards_create,
     ):
         if report := step(demo, city=city):
             progress(report)

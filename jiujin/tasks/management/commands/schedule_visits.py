@@ -41,7 +41,10 @@ def run_tick(*, through: date | None = None, once_a_day: bool = False, wait_for_
         if wait_for_hour and job.hour_setting and now.hour < getattr(settings, job.hour_setting):
             continue
         report = daily_job_run(
-            name=job.name, today=today, force=not once_a_day, job=partial(job.run, today, through)
+            name=job.name,
+            today=today,
+            force=not once_a_day or job.every_pass,
+            job=partial(job.run, today, through),
         )
         if report is not None:
             parts.append(report)

@@ -153,6 +153,21 @@ def access_unit(
     return unit
 
 
+def resolve_unit(user: User, code: str) -> OrgUnit:
+    """The unit by code in the user's scope (404 outside it); by default the user's own (the top of the tree
+    for one who sees everything). The unit of the dashboards, the work report and the 台账 bundle."""
+    if code:
+        return access_unit(user, code)
+    if user.org_unit is not None:
+        return user.org_unit
+    from jiujin.orgs.models import OrgUnit  # here: see access_unit
+
+    top = OrgUnit.objects.for_user(user).filter(parent__isnull=True).order_by("code").first()
+    if top is None:
+        raise NoAccess("没有找到该单位")
+    return top
+
+
 def require(user: User, capability: str) -> None:
     if not user.can(capability):
         raise PermissionDenied("没有权限进行此操作")

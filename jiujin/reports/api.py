@@ -11,11 +11,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from jiujin.audit.services import actor_from_request
-from jiujin.core.access import STAFF, access
+from jiujin.core.access import STAFF, access, resolve_unit
 from jiujin.core.api import Detail, caller, forbid, raise_form_errors
+from jiujin.core.periods import PeriodForm
 
-from .forms import LedgersForm
-from .views import EXPORT, bundle_response, resolve_unit
+from .views import EXPORT, bundle_response
 
 router = Router(tags=["汇报和台账"])
 
@@ -39,7 +39,7 @@ def ledgers_xlsx(request: HttpRequest, query: Query[LedgersQuery]) -> HttpRespon
     unit = resolve_unit(user, query.unit)  # out of scope is 404, before the 403
     if not user.can(EXPORT):
         forbid("没有导出台账的权限")
-    form = LedgersForm({"from": query.start, "to": query.end}, today=timezone.localdate())
+    form = PeriodForm({"from": query.start, "to": query.end}, today=timezone.localdate())
     raise_form_errors(form, source="query", names={"start": "from", "end": "to"})
     start, end = form.period()
     return bundle_response(actor_from_request(request, via="api"), unit, start, end)

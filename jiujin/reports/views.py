@@ -14,29 +14,15 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from jiujin.accounts.models import User
 from jiujin.audit.services import Actor, actor_from_request
-from jiujin.core.access import NoAccess, access, access_unit, staff
+from jiujin.core.access import access, resolve_unit, staff
 from jiujin.core.http import AuthedRequest
+from jiujin.core.periods import PeriodForm
 from jiujin.orgs.models import OrgUnit
 
-from .forms import LedgersForm
 from .ledgers import XLSX, bundle_filename, ledger_counts, ledgers_export
 
 EXPORT = "export_roster"
-
-
-def resolve_unit(user: User, code: str) -> OrgUnit:
-    """The unit by code in the user's scope (404 outside it); by default the user's own (the top of the tree
-    for one who sees everything)."""
-    if code:
-        return access_unit(user, code)
-    if user.org_unit is not None:
-        return user.org_unit
-    top = OrgUnit.objects.for_user(user).filter(parent__isnull=True).order_by("code").first()
-    if top is None:
-        raise NoAccess("没有找到该单位")
-    return top
 
 
 def _bundle_file(actor: Actor, unit: OrgUnit, start: date, end: date) -> IO[bytes]:
@@ -73,7 +59,7 @@ def ledgers(request: AuthedRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     unit = resolve_unit(user, request.GET.get("unit", ""))
-    form = LedgersForm(request.GET, today=today)
+    form = PeriodForm(request.GET, today=today)
     counts: list = []
     start = end = None
     preset = "custom"
@@ -82,7 +68,7 @@ def ledgers(request: AuthedRequest) -> HttpResponse:
         preset = form.cleaned_data["preset"]
         counts = ledger_counts(user, unit, start, end)
         # The boxes show the period whichever way it was chosen.
-        form = LedgersForm({"from": start.isoformat(), "to": end.isoformat()}, today=today)
+        form = PeriodForm({"from": start.isoformat(), "to": end.isoformat()}, today=today)
     own = user.org_unit
     context = {
         "form": form,
@@ -102,7 +88,7 @@ def ledgers(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def ledgers_download(request: AuthedRequest) -> HttpResponse | FileResponse:
-    form = LedgersForm(request.GET, today=timezone.localdate())
+    form = PeriodForm(request.GET, today=timezone.localdate())
     unit = resolve_unit(request.user, request.GET.get("unit", ""))
     if not form.is_valid():
         return HttpResponseBadRequest("；".join(str(m) for ms in form.errors.values() for m in ms))

@@ -1,4 +1,5 @@
-"""The unit and period of the 台账 bundle: `?unit=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD` or a preset period."""
+"""A unit and a period, as the dashboards, the work report and the 台账 bundle take them:
+`?unit=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD` or a preset period (本月, 本季度, 本半年, 本年度, 上年度)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ PRESETS = [
     ("last_year", "上年度"),
     ("custom", "自定义"),
 ]
-# A bundle spans at most this many days: an inspection asks for a year or two, not a decade.
+# A period spans at most this many days: an inspection or a comparison asks for a year or two, not a decade.
 MAX_DAYS = 366 * 3
 
 
@@ -36,7 +37,7 @@ def preset_bounds(preset: str, today: date) -> tuple[date, date]:
     return date(today.year, 1, 1), date(today.year, 12, 31)
 
 
-class LedgersForm(forms.Form):
+class PeriodForm(forms.Form):
     # A code, looked up in the user's scope by the view (out of scope is 404, not a form error).
     unit = forms.CharField(label="单位", required=False, widget=forms.HiddenInput)
     preset = forms.ChoiceField(label="期间", choices=PRESETS, required=False, widget=forms.RadioSelect)

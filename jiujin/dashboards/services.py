@@ -31,6 +31,9 @@ from .models import Span, Summary, SummaryRun
 
 # The first day a full recomputation asks the figures about: before any record the system can hold.
 EPOCH = date(1900, 1, 1)
+# And the last, by default: a flow may count days ahead of today (a visit done before its due day counts on
+# that day), up to the visit tasks planned 60 days ahead.
+AHEAD_DAYS = 92
 BATCH = 5000
 
 
@@ -126,10 +129,11 @@ def _write(rows: list[Summary]) -> None:
 
 @transaction.atomic
 def summaries_refresh(*, today: date, start: date | None = None, end: date | None = None) -> RefreshReport:
-    """Recompute the flow figures of the days [start (None: all), end (None: today)] and today's snapshot."""
+    """Recompute the flow figures of the days [start (None: all), end (None: today + AHEAD_DAYS)] and today's
+    snapshot of the stocks."""
     began = time.monotonic()
     _lock()
-    end = end or today
+    end = end or today + timedelta(days=AHEAD_DAYS)
     first = start or EPOCH
     figures = summary_figures()
     communities = set(OrgUnit.objects.communities().values_list("pk", flat=True))

@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="start", help="从哪一天起（默认全部日期）")
-        parser.add_argument("--to", dest="end", help="到哪一天（默认今天）")
+        parser.add_argument("--to", dest="end", help="到哪一天（默认今天起 92 天）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

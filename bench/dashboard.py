@@ -70,7 +70,7 @@ def top_up(today: date) -> None:
             if n % 200000 < BATCH:
                 print(f"visit tasks: {n:,}", flush=True)
     requests = []
-    for n in range(1, 100001):
+    for _ in range(100000):
         pk, _community = cadres[rng.randrange(len(cadres))]
         at = timezone.now() - timedelta(days=rng.randint(0, 364), minutes=rng.randint(0, 1440))
         late = rng.random() < 0.1

@@ -246,6 +246,7 @@ NODE_MODULES = Path(os.environ.get("JIUJIN_NODE_MODULES", BASE_DIR.parent / "nod
 STATICFILES_DIRS = [
     ("vendor/barcode-detector", NODE_MODULES / "barcode-detector" / "dist" / "iife"),
     ("vendor/zxing-wasm", NODE_MODULES / "zxing-wasm" / "dist" / "reader"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 # Uploaded files that outlive a request (photos, attachments). Several app servers share one folder
 # (NFS or the like) here; `jiujin backup` includes it.

@@ -26,3 +26,6 @@ class CadresConfig(AppConfig):
         from .metrics import register as metrics_register
 
         metrics_register()  # the figures the 千分 assessment binds to
+        from .summary import register as summary_register
+
+        summary_register()  # the figures the summary tables keep (dashboards, work report)

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Sum
-
 from jiujin.core.registry import Metric, metric_register
 
 from .models import MUST_KNOWS, Cadre
+from .selectors import must_knows_counts
 
 
 def must_knows_by_community(
     community_ids: list[int], start: date, end: date
 ) -> dict[int, tuple[float, float]]:
     """Must-knows known / owed (four per active cadre), per community; one grouped query."""
-    rows = (
-        Cadre.objects.active()
-        .filter(community_id__in=community_ids)
-        .order_by()
-        .with_completeness()
-        .values("community_id")
-        .annotate(total=Count("pk"), known=Sum("known_count"))
-    )
+    rows = must_knows_counts(Cadre.objects.active().filter(community_id__in=community_ids))
     return {r["community_id"]: (r["known"] or 0, r["total"] * len(MUST_KNOWS)) for r in rows}
 
 

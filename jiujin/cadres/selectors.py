@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
@@ -72,20 +72,30 @@ def cadre_history(cadre: Cadre, *, limit: int = HISTORY_LIMIT) -> QuerySet[Audit
     )
 
 
+def must_knows_counts(cadres: CadreQuerySet) -> QuerySet[Any, Any]:
+    """Per community of these cadres, one GROUP BY: `total` cadres, `known` must-knows filled (0–4 each),
+    `complete` cadres with all four, `knows_<key>` cadres with each. The 四知 table, the assessment's
+    Metric and the summary figures all count here."""
+    sums = {f"knows_{key}": Sum(f"knows_{key}") for key, _label in MUST_KNOWS}
+    return (
+        cadres.with_completeness()
+        .order_by()
+        .values("community_id")
+        .annotate(
+            total=Count("id"),
+            known=Sum("known_count"),
+            complete=Count("id", filter=Q(known_count=len(MUST_KNOWS))),
+            **sums,
+        )
+    )
+
+
 def completeness_summary(user: User) -> list[dict[str, Any]]:
     """Per visible community: active cadres and how many of them have each must-know filled.
 
     Two queries whatever the size: the communities, and one GROUP BY over the annotated cadres.
     """
-    sums = {f"knows_{key}": Sum(f"knows_{key}") for key, _label in MUST_KNOWS}
-    rows = (
-        Cadre.objects.for_user(user)
-        .active()
-        .with_completeness()
-        .order_by()
-        .values("community_id")
-        .annotate(total=Count("id"), **sums)
-    )
+    rows = must_knows_counts(Cadre.objects.for_user(user).active())
     by_community = {row["community_id"]: row for row in rows}
     summary = []
     for unit in OrgUnit.objects.for_user(user).communities().only("id", "name"):

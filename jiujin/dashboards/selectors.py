@@ -77,13 +77,16 @@ def unit_figures(unit_ids: list[int], start: date, end: date) -> dict[int, Figur
 
 
 def figure_value(code: str, figures: Figures) -> float | None:
-    """What a figure shows for these counts: the count, or for a share (`of`) the count / the other figure
-    (× 100 for a rate), None when the other figure is 0 (no share, which is not 0 %)."""
-    figure = summary_figure(code.split(":", 1)[0])
+    """What a figure (or "code:key", a breakdown's entry) shows for these counts: the count, or for a share
+    (`of`) the count / the other figure (× 100 for a rate), None when the other figure is 0 (no share, which is
+    not 0 %)."""
+    base, _, key = code.partition(":")
+    figure = summary_figure(base)
     count = figures.get(code)
     if figure is None or not figure.of:
         return count
-    whole = figures.get(figure.of)
+    # A breakdown's entry is a share of the same entry of the other figure (高风险 contacted of 高风险).
+    whole = figures.get(f"{figure.of}:{key}" if key else figure.of)
     if not whole:
         return None
     return count / whole * (1 if figure.ratio else 100)

@@ -5,4 +5,5 @@ from . import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("list/", views.cadre_list, name="list"),
 ]

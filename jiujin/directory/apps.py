@@ -10,3 +10,6 @@ class DirectoryConfig(AppConfig):
 
         menu_register(MenuEntry("服务名录", "directory:index", order=70))
         cadre_actions_register(CadreAction("打印联系卡", "directory:cadre_card", order=90, new_tab=True))
+        from .summary import register as summary_register
+
+        summary_register()  # the figures the summary tables keep (dashboards, work report)

@@ -14,23 +14,20 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count
-from django.utils import timezone
 
-from jiujin.cadres.models import Cadre, CadreStatus
+from jiujin.cadres.models import Cadre
 from jiujin.core.registry import Metric, metric_register
 
-from .models import Attendance, Event, EventKind
+from .selectors import counted_attendances, health_lectures_held
 
 
 def attendance_by_community(
     community_ids: list[int], start: date, end: date
 ) -> dict[int, tuple[float, float]]:
     """Two grouped queries: the check-ins, and the active cadres."""
-    events = Event.objects.between(start, end).order_by().values("pk")
     checked = (
-        Attendance.objects.filter(
-            cadre__community_id__in=community_ids, cadre__status=CadreStatus.ACTIVE, event__in=events
-        )
+        counted_attendances(start, end)
+        .filter(cadre__community_id__in=community_ids)
         .order_by()
         .values("cadre__community_id")
         .annotate(n=Count("pk"))
@@ -50,8 +47,8 @@ def health_lectures_by_community(
     community_ids: list[int], start: date, end: date
 ) -> dict[int, tuple[float, float]]:
     rows = (
-        Event.objects.between(start, end)
-        .filter(unit_id__in=community_ids, kind=EventKind.HEALTH, starts_at__lte=timezone.now())
+        health_lectures_held(start, end)
+        .filter(unit_id__in=community_ids)
         .order_by()
         .values("unit_id")
         .annotate(n=Count("pk"))

@@ -10,11 +10,11 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from jiujin.accounts.models import User
-from jiujin.cadres.models import Cadre
+from jiujin.cadres.models import Cadre, CadreStatus
 from jiujin.core.access import NoAccess
 from jiujin.orgs.models import OrgUnit
 
-from .models import Attendance, Event, EventQuerySet, SignUp, SignUpState
+from .models import Attendance, Event, EventKind, EventQuerySet, SignUp, SignUpState
 
 INACTIVE_DAYS = 183  # "nothing for 6 months"
 
@@ -118,6 +118,34 @@ def inactive_cadres(user: User, today: date, days: int = INACTIVE_DAYS) -> Query
         .select_related("community")
         .order_by("community__path", "name_pinyin", "id")
     )
+
+
+# ---------------------------------------------------------------- what the assessment and the summaries count
+
+
+def counted_attendances(start: date, end: date) -> QuerySet[Attendance]:
+    """The check-ins 人均参加活动次数 counts for [start, end] (the Metric and the `attendances` figure): at
+    events starting then, whoever organised them (a street's lecture counts for the attendee's community),
+    of cadres still on file: one who has left counts on neither side."""
+    # The bounds on the joined event rather than `event__in` the events: the summaries group by its day anyway.
+    since, until = (
+        timezone.make_aware(datetime.combine(d, time.min)) for d in (start, end + timedelta(days=1))
+    )
+    return Attendance.objects.filter(
+        cadre__status=CadreStatus.ACTIVE, event__starts_at__gte=since, event__starts_at__lt=until
+    )
+
+
+def events_held(start: date, end: date) -> EventQuerySet:
+    """The events held in [start, end]: starting then and already begun (a planned one is not yet held)."""
+    return Event.objects.between(start, end).filter(starts_at__lte=timezone.now())
+
+
+def health_lectures_held(start: date, end: date) -> EventQuerySet:
+    """健康讲座场次 (the Metric and the `health_lectures` figure): health lectures held in [start, end], counted
+    for their organising unit only (a street's lecture is open to all its communities and would count once
+    for each; its attendances count in `counted_attendances`)."""
+    return events_held(start, end).filter(kind=EventKind.HEALTH)
 
 
 def rate(part: int, whole: int) -> int | None:

@@ -35,6 +35,9 @@ class OpinionsConfig(AppConfig):
         from .metrics import register as metrics_register
 
         metrics_register()  # the figures the 千分 assessment binds to
+        from .summary import register as summary_register
+
+        summary_register()  # the figures the summary tables keep (dashboards, work report)
         from .ledger_sheet import register as ledger_register
 
         ledger_register()  # its sheet of the 台账 bundle (reports)

@@ -11,23 +11,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from jiujin.core.registry import Metric, metric_register
 
-from .models import Opinion, OpinionState
+from .selectors import CLOSED, raised_between
 
 
 def _counts(community_ids: list[int], start: date, end: date) -> list[Any]:
-    answered = Q(state=OpinionState.ANSWERED)
     rows = (
-        Opinion.objects.filter(community_id__in=community_ids, raised_on__range=(start, end))
+        raised_between(start, end)
+        .filter(community_id__in=community_ids)
         .order_by()
         .values("community_id")
         .annotate(
             received=Count("pk"),
-            answered=Count("pk", filter=answered),
-            days=Sum("answer_days", filter=answered),
+            answered=Count("pk", filter=CLOSED),
+            days=Sum("answer_days", filter=CLOSED),
         )
     )
     return list(rows)

@@ -159,6 +159,18 @@ def work_unit_retirees(user: User) -> QuerySet[Cadre]:
     return Cadre.objects.filter(work_unit_id=user.work_unit_id).order_by("name_pinyin", "pk")
 
 
+# ---------------------------------------------------------------- what the assessment and the summaries count
+
+# 办结: answered (the 意见建议办结率 Metric's part and the `opinions_closed` figure).
+CLOSED = Q(state=OpinionState.ANSWERED)
+
+
+def raised_between(start: date, end: date) -> OpinionQuerySet:
+    """The opinions counted for [start, end] (the Metrics and the figures): raised then, at the community that
+    took them (kept if the cadre moves)."""
+    return Opinion.objects.filter(raised_on__range=(start, end))
+
+
 # ---------------------------------------------------------------- closure rate and median days per unit
 
 

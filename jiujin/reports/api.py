@@ -1,4 +1,5 @@
-"""汇报和台账 over /api/v1/: the 台账 bundle of a unit and period as one .xlsx workbook.
+"""汇报和台账 over /api/v1/: the 台账 bundle of a unit and period as one .xlsx workbook, and the 汇报材料
+(work report) as a .docx.
 
 The unit is looked up in the caller's scope first (out of scope is 404 like missing, before any 403); the
 period is checked by the page's form, so both reject the same input with the same Chinese messages.
@@ -9,13 +10,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from jiujin.audit.services import actor_from_request
 from jiujin.core.access import STAFF, access, resolve_unit
 from jiujin.core.api import Detail, caller, forbid, raise_form_errors
 from jiujin.core.periods import PeriodForm
 
-from .views import EXPORT, bundle_response
+from .views import EXPORT, bundle_response, docx_response
+from .workreport import ReportTemplateError, report_filename, work_report_export
 
 router = Router(tags=["汇报和台账"])
 
@@ -43,3 +46,28 @@ def ledgers_xlsx(request: HttpRequest, query: Query[LedgersQuery]) -> HttpRespon
     raise_form_errors(form, source="query", names={"start": "from", "end": "to"})
     start, end = form.period()
     return bundle_response(actor_from_request(request, via="api"), unit, start, end)
+
+
+@router.get(
+    "/reports/work-report.docx",
+    response={200: None, 403: Detail, 404: Detail, 422: Detail},
+    summary="汇报材料 The work report of a unit and period (.docx)",
+    description="基本情况、主要做法和成效（含数据）、典型事例、存在的问题、下一步打算和附表，数字与数据看板一致；"
+    "使用本单位或上级上传的 Word 模板，没有时用默认模板。",
+)
+@access(STAFF)
+def work_report_docx(request: HttpRequest, query: Query[LedgersQuery]) -> HttpResponse:
+    user = caller(request)
+    unit = resolve_unit(user, query.unit)  # out of scope is 404, before the 403
+    if not user.can(EXPORT):
+        forbid("没有导出汇报材料的权限")
+    form = PeriodForm({"from": query.start, "to": query.end}, today=timezone.localdate())
+    raise_form_errors(form, source="query", names={"start": "from", "end": "to"})
+    start, end = form.period()
+    try:
+        data = work_report_export(
+            actor=actor_from_request(request, via="api"), unit=unit, start=start, end=end
+        )
+    except ReportTemplateError as exc:
+        raise HttpError(422, f"汇报材料生成失败：{exc}") from exc
+    return docx_response(data, report_filename(unit, start, end))

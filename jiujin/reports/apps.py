@@ -8,4 +8,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from jiujin.core.registry import MenuEntry, menu_register
 
-        menu_register(MenuEntry("台账汇总", "reports:ledgers", order=85, capability="export_roster"))
+        menu_register(
+            MenuEntry("台账汇总", "reports:ledgers", order=85, capability="export_roster"),
+            MenuEntry("汇报材料", "reports:work_report", order=86, capability="export_roster"),
+        )

@@ -13,3 +13,6 @@ class RiskConfig(AppConfig):
         menu_register(MenuEntry("风险关爱", "risk:radar", order=58))
         daily_job_register(DailyJob("risk", services.daily_job, order=90))
         home_panels.register()
+        from .summary import register as summary_register
+
+        summary_register()  # the figures the summary tables keep (dashboards, work report)

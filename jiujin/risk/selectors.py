@@ -145,6 +145,12 @@ def cadre_risk(cadre: Cadre) -> CadreRisk | None:
     return CadreRisk.objects.filter(cadre=cadre).first()
 
 
+def contact_late_q(units: QuerySet[OrgUnit], today: date) -> Q:
+    """Over CadreRisk: due for a contact by today by the stored last contact and the frequencies of these
+    communities (one or two queries for the frequencies); its negation is "contacted on time"."""
+    return due_q(frequency_groups(frequency_map(units)), today, stored_not_since())
+
+
 def risk_figures(community_ids: Any, today: date) -> dict[int, tuple[int, int]]:
     """{community id: (at-risk cadres (高风险+重点), those contacted within their level's frequency)} as of the
     last daily computation (its stored last contact), in one grouped query (plus the frequencies).
@@ -152,8 +158,7 @@ def risk_figures(community_ids: Any, today: date) -> dict[int, tuple[int, int]]:
     units = (
         community_ids if isinstance(community_ids, QuerySet) else OrgUnit.objects.filter(pk__in=community_ids)
     )
-    freqs = frequency_map(units)
-    late = due_q(frequency_groups(freqs), today, stored_not_since())
+    late = contact_late_q(units, today)
     rows = (
         CadreRisk.objects.filter(community_id__in=community_ids, level__in=AT_RISK)
         .values("community_id")

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -18,25 +18,34 @@ from django.utils import timezone
 from jiujin.core.registry import Metric, metric_register
 
 from .models import WAITING_STATES, RequestState, Satisfaction, ServiceRequest
-from .selectors import overdue_q
+from .selectors import overdue_q, requests_received
 
 RATING_POINTS = {Satisfaction.SATISFIED: 5, Satisfaction.FAIR: 3, Satisfaction.UNSATISFIED: 1}
+RATED = ~Q(satisfaction="")
 
 
 def _received(community_ids: list[int], start: date, end: date) -> QuerySet[ServiceRequest]:
-    since = timezone.make_aware(datetime.combine(start, time.min))
-    until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
-    return ServiceRequest.objects.filter(
-        cadre__community_id__in=community_ids, created_at__gte=since, created_at__lt=until
-    ).order_by()
+    return requests_received(start, end).filter(cadre__community_id__in=community_ids)
+
+
+def counted_q(now: datetime) -> Q:
+    """The requests an on-time rate counts: not cancelled, nor still waiting within their target time."""
+    return ~Q(state=RequestState.CANCELLED) & ~Q(state__in=WAITING_STATES, due_at__gte=now)
+
+
+def rating_points() -> Case:
+    return Case(
+        *(When(satisfaction=value, then=Value(p)) for value, p in RATING_POINTS.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def on_time_by_community(community_ids: list[int], start: date, end: date) -> dict[int, tuple[float, float]]:
     now = timezone.now()
     rows = (
         _received(community_ids, start, end)
-        .exclude(state=RequestState.CANCELLED)
-        .exclude(state__in=WAITING_STATES, due_at__gte=now)
+        .filter(counted_q(now))
         .values("cadre__community_id")
         .annotate(total=Count("pk"), late=Count("pk", filter=overdue_q(now)))
     )
@@ -46,16 +55,11 @@ def on_time_by_community(community_ids: list[int], start: date, end: date) -> di
 def satisfaction_by_community(
     community_ids: list[int], start: date, end: date
 ) -> dict[int, tuple[float, float]]:
-    points = Case(
-        *(When(satisfaction=value, then=Value(p)) for value, p in RATING_POINTS.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
     rows = (
         _received(community_ids, start, end)
-        .filter(~Q(satisfaction=""))
+        .filter(RATED)
         .values("cadre__community_id")
-        .annotate(points=Sum(points), rated=Count("pk"))
+        .annotate(points=Sum(rating_points()), rated=Count("pk"))
     )
     return {r["cadre__community_id"]: (r["points"] or 0, r["rated"]) for r in rows}
 

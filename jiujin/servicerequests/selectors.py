@@ -7,7 +7,7 @@ cadre out of scope is as missing as one that does not exist. Query counts do not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
@@ -15,6 +15,7 @@ from django.http import Http404
 
 from jiujin.accounts.models import User
 from jiujin.cadres.models import Cadre, CadreStatus
+from jiujin.cadres.summary import local_days
 from jiujin.core.access import is_volunteer
 from jiujin.tasks.models import VisitRecord
 
@@ -29,6 +30,11 @@ def requests_for_user(user: User) -> QuerySet[ServiceRequest]:
     if is_volunteer(user):
         return ServiceRequest.objects.filter(assignee_volunteer__user=user, cadre__status=CadreStatus.ACTIVE)
     return ServiceRequest.objects.filter(cadre__in=Cadre.objects.for_user(user).values("pk"))
+
+
+def requests_received(start: date, end: date) -> QuerySet[ServiceRequest]:
+    """Every community's requests received (created) on a local day in [start, end]."""
+    return ServiceRequest.objects.filter(local_days("created_at", start, end)).order_by()
 
 
 def overdue_q(now: datetime) -> Q:

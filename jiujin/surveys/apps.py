@@ -21,6 +21,9 @@ class SurveysConfig(AppConfig):
         from .task_kinds import SURVEY
 
         metrics_register()
+        from .summary import register as summary_register
+
+        summary_register()  # the figures the summary tables keep (dashboards, work report)
         task_kind_register(SURVEY)
         menu_register(MenuEntry("问卷调查", "surveys:list", order=75))
         visit_follow_up_register(VisitFollowUp("surveys", visit_links))  # 填写问卷 after recording a visit

@@ -9,27 +9,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from jiujin.core.registry import Metric, metric_register
 
-from .catalog import SATISFACTION_QUESTION, SATISFIED_CHOICES
-from .models import Answer, SurveyTemplate
+from .selectors import SATISFIED, satisfaction_answers
 
 
 def satisfaction_by_community(
     community_ids: list[int], start: date, end: date
 ) -> dict[int, tuple[float, float]]:
     rows = (
-        Answer.objects.filter(
-            community_id__in=community_ids,
-            survey__template=SurveyTemplate.SATISFACTION,
-            question__code=SATISFACTION_QUESTION,
-            response__answered_on__range=(start, end),
-            choice__isnull=False,
-        )
+        satisfaction_answers(start, end)
+        .filter(community_id__in=community_ids)
         .values_list("community_id")
-        .annotate(part=Count("id", filter=Q(choice__in=SATISFIED_CHOICES)), whole=Count("id"))
+        .annotate(part=Count("id", filter=SATISFIED), whole=Count("id"))
         .order_by()
     )
     return {community_id: (float(part), float(whole)) for community_id, part, whole in rows}

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from jiujin.accounts.models import User
 from jiujin.core.access import NoAccess, staff_community_ids
 
-from .models import Response, Survey, SurveyStatus, SurveyTarget
+from .catalog import SATISFACTION_QUESTION, SATISFIED_CHOICES
+from .models import Answer, Response, Survey, SurveyStatus, SurveyTarget, SurveyTemplate
 
 
 def _count(model: Any, user: User) -> Any:
@@ -108,4 +110,22 @@ def unanswered(user: User, survey: Survey, *, limit: int = 30) -> list[SurveyTar
         .exclude(Exists(answered))
         .select_related("cadre", "community")
         .order_by("community__path", "cadre__name_pinyin")[:limit]
+    )
+
+
+# ---------------------------------------------------------------- what the assessment and the summaries count
+
+# 满意: one of SATISFIED_CHOICES (非常满意, 满意) — the 满意度测评满意率 Metric's part and `survey_satisfied`.
+SATISFIED = Q(choice__in=SATISFIED_CHOICES)
+
+
+def satisfaction_answers(start: date, end: date) -> QuerySet[Answer]:
+    """The answers 满意度测评满意率 counts over [start, end] (the Metric and the figures): to the overall question
+    of surveys built from the satisfaction template, in responses answered then, at the respondent's
+    community as answered."""
+    return Answer.objects.filter(
+        survey__template=SurveyTemplate.SATISFACTION,
+        question__code=SATISFACTION_QUESTION,
+        response__answered_on__range=(start, end),
+        choice__isnull=False,
     )

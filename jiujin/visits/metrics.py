@@ -16,26 +16,21 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from jiujin.core.registry import Metric, metric_register
-from jiujin.tasks.models import TaskStatus, VisitTask, scope_field
+from jiujin.tasks.models import TaskStatus, scope_field
 
-from .task_kinds import KINDS
+from .selectors import must_visits_owed, on_time_q
 
 
 def _counts(community_ids: list[int], start: date, end: date) -> list[Any]:
     """Per community: `due` owed tasks, `done` of them, `on_time` of those; one grouped query."""
-    today = timezone.localdate()
-    done = Q(status=TaskStatus.DONE)
     rows = (
-        VisitTask.objects.filter(**{f"{scope_field()}__in": community_ids})
-        .filter(kind__in=[kind.code for kind in KINDS], due_date__range=(start, end))
-        .exclude(status=TaskStatus.CANCELLED)
-        .filter(Q(due_date__lte=today) | done)
-        .order_by()
+        must_visits_owed(start, end, today=timezone.localdate())
+        .filter(**{f"{scope_field()}__in": community_ids})
         .values(unit=F(f"{scope_field()}_id"))
         .annotate(
             due=Count("pk"),
-            done=Count("pk", filter=done),
-            on_time=Count("pk", filter=done & Q(done_at__date__lte=F("due_date"))),
+            done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+            on_time=Count("pk", filter=on_time_q()),
         )
     )
     return list(rows)

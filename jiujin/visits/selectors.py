@@ -27,6 +27,7 @@ from jiujin.tasks.selectors import overdue_q
 
 from .models import Audience, Calendar, HolidayRule, VisitSettings
 from .rules import HolidaySpec, effective_rules, milestone_ages
+from .task_kinds import KINDS
 
 OVERDUE_LIST_LIMIT = 200
 SUPERVISOR_ROLES = {Role.ADMIN, Role.CITY, Role.DISTRICT, Role.STREET}
@@ -70,12 +71,34 @@ def period_tasks(user: User, start: date, end: date) -> QuerySet[VisitTask]:
     )
 
 
-def owed_tasks(user: User, start: date, end: date, *, today: date) -> QuerySet[VisitTask]:
-    """The period's tasks that count in a completion rate: those due by today, and any done ahead of time.
+def owed_q(today: date) -> Q:
+    """The tasks that count in a completion rate: those due by today, and any done ahead of time.
 
     A task due later in the period is not yet owed: counting it as not done made a month's rate 2 % on its
     2nd day. (Done early, it counts on both sides, so doing work ahead never lowers the rate.)"""
-    return period_tasks(user, start, end).filter(Q(due_date__lte=today) | Q(status=TaskStatus.DONE))
+    return Q(due_date__lte=today) | Q(status=TaskStatus.DONE)
+
+
+def on_time_q() -> Q:
+    """Done by the end of the due day, read from the completion time (when the completing record was entered)
+    in local time: a visit recorded after its due date is not on time, whatever date it was entered with."""
+    return Q(status=TaskStatus.DONE, done_at__date__lte=F("due_date"))
+
+
+def owed_tasks(user: User, start: date, end: date, *, today: date) -> QuerySet[VisitTask]:
+    """The period's tasks that count in a completion rate (owed_q)."""
+    return period_tasks(user, start, end).filter(owed_q(today))
+
+
+def must_visits_owed(start: date, end: date, *, today: date) -> QuerySet[VisitTask]:
+    """Every community's owed tasks of the five must-visits (this app's kinds; the tasks other apps put on
+    the agenda are not must-visits) due in [start, end]: the assessment's and the summary figures' tasks."""
+    return (
+        VisitTask.objects.filter(kind__in=[kind.code for kind in KINDS], due_date__range=(start, end))
+        .exclude(status=TaskStatus.CANCELLED)
+        .filter(owed_q(today))
+        .order_by()
+    )
 
 
 def _counts(qs: QuerySet[VisitTask], today: date, *keys: str) -> Iterable[dict[str, Any]]:

@@ -41,3 +41,6 @@ class VolunteersConfig(AppConfig):
         from .ledger_sheet import register as ledger_register
 
         ledger_register()  # its sheet of the 台账 bundle (reports)
+        from .summary import register as summary_register
+
+        summary_register()  # the figures the summary tables keep (dashboards, work report)

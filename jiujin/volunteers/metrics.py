@@ -7,26 +7,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
-from jiujin.cadres.models import Cadre, LivingArrangement
 from jiujin.core.registry import Metric, metric_register
 
-from .models import Pairing
-
-COVERED = (LivingArrangement.ALONE, LivingArrangement.EMPTY_NEST)
+from .selectors import paired_on, pairing_targets
 
 
 def coverage_by_community(community_ids: list[int], start: date, end: date) -> dict[int, tuple[float, float]]:
     """One grouped query; the pairing is probed per cadre through its cadre index."""
-    current = Pairing.objects.filter(cadre=OuterRef("pk"), started_on__lte=end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
-    )
     rows = (
-        Cadre.objects.active()
-        .filter(community_id__in=community_ids, living_arrangement__in=COVERED)
+        pairing_targets()
+        .filter(community_id__in=community_ids)
         .order_by()
-        .annotate(paired=Exists(current))
+        .annotate(paired=paired_on(end))
         .values("community_id")
         .annotate(total=Count("pk"), paired_n=Count("pk", filter=Q(paired=True)))
     )

@@ -7,14 +7,27 @@ the cadres currently paired with them). Out of scope is `None`/404, exactly like
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from jiujin.accounts.models import User
-from jiujin.cadres.models import Cadre, CadreStatus, HealthStatus, LivingArrangement
+from jiujin.cadres.models import Cadre, CadreQuerySet, CadreStatus, HealthStatus, LivingArrangement
 from jiujin.core.access import access_unit, is_volunteer
 from jiujin.health.selectors import active_condition_names
 from jiujin.orgs.models import OrgUnit
@@ -32,6 +45,25 @@ ATTENTION_LIMIT = 200
 ELIGIBLE = Q(living_arrangement__in=[LivingArrangement.ALONE, LivingArrangement.EMPTY_NEST]) | Q(
     health_status__in=[HealthStatus.POOR, HealthStatus.DISABLED]
 )
+
+
+# Whom the 一助一 coverage counts (the assessment's figure and the summary tables): active cadres living alone
+# or in an empty nest.
+COVERED = (LivingArrangement.ALONE, LivingArrangement.EMPTY_NEST)
+
+
+def pairing_current_q(on: date) -> Q:
+    """A pairing current on the day: started by then, not ended by then."""
+    return Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
+def pairing_targets() -> CadreQuerySet:
+    return Cadre.objects.active().filter(living_arrangement__in=COVERED)
+
+
+def paired_on(on: date) -> Exists:
+    """Over cadres: has a pairing current on the day (probed per cadre through the pairing's cadre index)."""
+    return Exists(Pairing.objects.filter(pairing_current_q(on), cadre=OuterRef("pk")))
 
 
 # ---------------------------------------------------------------- volunteers (staff)

@@ -59,6 +59,8 @@ def test_it_publishes_the_openapi_schema(client):
         "/api/v1/assessments/{assessment_id}/allocate",
         "/api/v1/risk",
         "/api/v1/reports/ledgers.xlsx",
+        "/api/v1/reports/work-report.docx",
+        "/api/v1/dashboard",
     }
     assert set(schema["paths"]["/api/v1/cadres/{cadre_id}"]) == {"get", "patch"}
     assert set(schema["paths"]["/api/v1/cadres"]) == {"get", "post"}

@@ -3,7 +3,7 @@ district's is the goal (≤ 5 s) — timing the context (the summary tables, the
 stories) and the docx rendering apart.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5434/jiujin_bench
-    python bench/work_report.py --unit 4299020 --user demo-admin
+    python bench/work_report.py --unit 429902 --user demo-admin
     python bench/work_report.py --unit 4299020002001 --user demo-admin --runs 5
 
 The summaries must have been built (`jiujin rebuild-summaries`). The audit rows an export writes are rolled

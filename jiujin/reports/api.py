@@ -7,6 +7,8 @@ period is checked by the page's form, so both reject the same input with the sam
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -16,6 +18,7 @@ from jiujin.audit.services import actor_from_request
 from jiujin.core.access import STAFF, access, resolve_unit
 from jiujin.core.api import Detail, caller, forbid, raise_form_errors
 from jiujin.core.periods import PeriodForm
+from jiujin.orgs.models import OrgUnit
 
 from .views import EXPORT, bundle_response, docx_response
 from .workreport import ReportTemplateError, report_filename, work_report_export
@@ -29,6 +32,19 @@ class LedgersQuery(Schema):
     end: str = Field("", alias="to", description="结束日期 YYYY-MM-DD，默认本年 12 月 31 日")
 
 
+def _unit_and_period(request: HttpRequest, query: LedgersQuery, denied: str) -> tuple[OrgUnit, date, date]:
+    """The unit in the caller's scope (404 outside it, before the 403 without the export right) and the
+    period, checked by the pages' form (422 naming the parameter)."""
+    user = caller(request)
+    unit = resolve_unit(user, query.unit)
+    if not user.can(EXPORT):
+        forbid(denied)
+    form = PeriodForm({"from": query.start, "to": query.end}, today=timezone.localdate())
+    raise_form_errors(form, source="query", names={"start": "from", "end": "to"})
+    start, end = form.period()
+    return unit, start, end
+
+
 @router.get(
     "/reports/ledgers.xlsx",
     response={200: None, 403: Detail, 404: Detail},
@@ -38,13 +54,7 @@ class LedgersQuery(Schema):
 )
 @access(STAFF)
 def ledgers_xlsx(request: HttpRequest, query: Query[LedgersQuery]) -> HttpResponse:
-    user = caller(request)
-    unit = resolve_unit(user, query.unit)  # out of scope is 404, before the 403
-    if not user.can(EXPORT):
-        forbid("没有导出台账的权限")
-    form = PeriodForm({"from": query.start, "to": query.end}, today=timezone.localdate())
-    raise_form_errors(form, source="query", names={"start": "from", "end": "to"})
-    start, end = form.period()
+    unit, start, end = _unit_and_period(request, query, "没有导出台账的权限")
     return bundle_response(actor_from_request(request, via="api"), unit, start, end)
 
 
@@ -57,13 +67,7 @@ def ledgers_xlsx(request: HttpRequest, query: Query[LedgersQuery]) -> HttpRespon
 )
 @access(STAFF)
 def work_report_docx(request: HttpRequest, query: Query[LedgersQuery]) -> HttpResponse:
-    user = caller(request)
-    unit = resolve_unit(user, query.unit)  # out of scope is 404, before the 403
-    if not user.can(EXPORT):
-        forbid("没有导出汇报材料的权限")
-    form = PeriodForm({"from": query.start, "to": query.end}, today=timezone.localdate())
-    raise_form_errors(form, source="query", names={"start": "from", "end": "to"})
-    start, end = form.period()
+    unit, start, end = _unit_and_period(request, query, "没有导出汇报材料的权限")
     try:
         data = work_report_export(
             actor=actor_from_request(request, via="api"), unit=unit, start=start, end=end

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.management import CommandError, call_command
 
 from jiujin.core import registry
 from jiujin.core.registry import SummaryFigure
 from jiujin.dashboards.models import Span, Summary
 from jiujin.dashboards.selectors import figure_value, unit_figures
 from jiujin.dashboards.services import summaries_refresh
+from jiujin.tasks.management.commands.schedule_visits import run_tick
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +91,27 @@ def test_it_replaces_the_window_and_leaves_the_rest(fake_figures, tree):
     assert Summary.objects.filter(span=Span.MONTH, unit_id=a).count() == 2
     summaries_refresh(today=TODAY)
     assert Summary.objects.filter(span=Span.MONTH, unit_id=a).count() == 2
+
+
+def test_it_rebuilds_on_demand_and_refuses_bad_dates(fake_figures, tree):
+    fake_figures["due"].append((tree.community_a.pk, date(2026, 6, 1), "", 4))
+    out = StringIO()
+    call_command("rebuild_summaries", stdout=out)
+    assert "汇总数" in out.getvalue() and "全部日期" in out.getvalue()
+    assert unit_figures([tree.city.pk], date(2026, 6, 1), date(2026, 6, 30))[tree.city.pk].get("t_due") == 4
+    call_command("rebuild_summaries", "--from", "2026-06-01", "--to", "2026-06-30", stdout=out)
+    with pytest.raises(CommandError, match="开始日期不能晚于结束日期"):
+        call_command("rebuild_summaries", "--from", "2026-07-01", "--to", "2026-06-30")
+    with pytest.raises(CommandError):
+        call_command("rebuild_summaries", "--from", "明天")
+
+
+def test_it_keeps_the_recent_days_fresh_on_every_pass_of_the_loop(fake_figures, tree):
+    """The loop runs each daily job once a day, but the recent summaries on every pass: a visit recorded
+    after the day's first pass shows on the next one."""
+    a = tree.community_a.pk
+    with time_machine.travel(datetime(2026, 6, 15, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        run_tick(once_a_day=True)
+        fake_figures["due"].append((a, date(2026, 6, 15), "", 1))
+        run_tick(once_a_day=True)
+    assert unit_figures([a], date(2026, 6, 1), date(2026, 6, 30))[a].get("t_due") == 1

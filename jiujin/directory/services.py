@@ -118,6 +118,10 @@ def _card(cadre: Cadre, directory: list[Resolved], pairing: Pairing | None) -> C
     )
 
 
+# How a print of cards is named in the audit log (a batch: "打印联系卡（…批量）"); the 制卡 figure counts these.
+PRINT_DETAIL = "打印联系卡"
+
+
 def contact_cards_pdf(*, actor: Actor, cadres: QuerySet[Cadre], detail: str) -> tuple[bytes, int]:
     """The cards of these (already scoped) cadres as one PDF, built from today's directory (never cached),
     and one audit row per cadre printed. Returns the PDF and the number of cards."""

@@ -14,8 +14,7 @@ from jiujin.cadres.models import Cadre, CadreQuerySet
 from jiujin.cadres.summary import SECTION, Row, grouped_rows, local_day, local_days
 from jiujin.core.registry import SummaryFigure, summary_figure_register
 
-# How views.py names a print in the audit log (its batch and single-card details both start so).
-PRINT_DETAIL = "打印联系卡"
+from .services import PRINT_DETAIL
 
 
 def printed(start: date, end: date) -> QuerySet[AuditEvent]:

@@ -186,7 +186,7 @@ def cards_pdf(request: AuthedRequest, code: str) -> HttpResponse:
         messages.error(request, f"一次最多打印 {MAX_BATCH_CARDS} 张，请按社区分批打印")
         return redirect("directory:cards", code=unit.code)
     pdf, _ = services.contact_cards_pdf(
-        actor=actor_from_request(request), cadres=cadres, detail=f"打印联系卡（{unit.name}批量）"
+        actor=actor_from_request(request), cadres=cadres, detail=f"{services.PRINT_DETAIL}（{unit.name}批量）"
     )
     return pdf_response(pdf, f"联系卡-{unit.name}-{timezone.localdate():%Y%m%d}.pdf")
 
@@ -203,7 +203,7 @@ def cadre_card_response(request: HttpRequest, cadre: Cadre, *, via: str) -> Http
     """One cadre's card; shared by the page and GET /api/v1/cadres/{id}/card.pdf."""
     one = Cadre.objects.filter(pk=cadre.pk).select_related("community", "responsible_worker")
     pdf, _ = services.contact_cards_pdf(
-        actor=actor_from_request(request, via=via), cadres=one, detail="打印联系卡"
+        actor=actor_from_request(request, via=via), cadres=one, detail=services.PRINT_DETAIL
     )
     return pdf_response(pdf, f"联系卡-{cadre.name}.pdf")
 

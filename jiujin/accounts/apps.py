@@ -14,5 +14,11 @@ class AccountsConfig(AppConfig):
         from jiujin.core.registry import STAFF, VOLUNTEER, MenuEntry, menu_register
 
         menu_register(
-            MenuEntry("API令牌", "account_tokens", order=99, for_whom=frozenset({STAFF, VOLUNTEER}))
+            MenuEntry(
+                "API令牌",
+                "account_tokens",
+                order=99,
+                for_whom=frozenset({STAFF, VOLUNTEER}),
+                group="系统管理",
+            )
         )

@@ -8,4 +8,4 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from jiujin.core.registry import MenuEntry, menu_register
 
-        menu_register(MenuEntry("千分考评", "assessments:index", order=78))
+        menu_register(MenuEntry("千分考评", "assessments:index", order=78, group="考核评价"))

@@ -8,4 +8,6 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from jiujin.core.registry import MenuEntry, menu_register
 
-        menu_register(MenuEntry("审计日志", "audit:list", order=95, capability="view_audit"))
+        menu_register(
+            MenuEntry("审计日志", "audit:list", order=95, capability="view_audit", group="系统管理")
+        )

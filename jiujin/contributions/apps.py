@@ -18,7 +18,7 @@ class ContributionsConfig(AppConfig):
 
         from .cadre_panel import TALENT_GROUP, contributions_panel
 
-        menu_register(MenuEntry("发挥作用", "contributions:index", order=65))
+        menu_register(MenuEntry("发挥作用", "contributions:index", order=65, group="活动与作用"))
         cadre_actions_register(
             CadreAction(
                 "登记发挥作用",

@@ -28,6 +28,9 @@ class MenuEntry:
     capability: str = ""
     for_whom: frozenset[str] = frozenset({STAFF})
     badge_url_name: str = ""  # an htmx fragment shown after the link (e.g. the reminder count)
+    # Entries of one group fold under its name (a drop-down), at the place of the group's first entry; a group
+    # left with one entry for this user is that plain link.
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,22 +166,28 @@ def _allowed(user: Any, capability: str) -> bool:
     return not capability or user.can(capability)
 
 
-def menu_for(user: Any) -> list[dict[str, str]]:
-    """The links this user may follow, in order, as {label, url, badge_url}.
+def menu_for(user: Any) -> list[dict[str, Any]]:
+    """The links this user may follow, in order, as {label, url, badge_url}; a group as {label, children}.
 
     Volunteers and a work unit's contact ("work_unit", the role's value) see only the entries named for them."""
     if not user.is_authenticated:
         return []
     whom = user.role if user.role in {VOLUNTEER, "work_unit"} else STAFF
-    return [
-        {
-            "label": e.label,
-            "url": reverse(e.url_name),
-            "badge_url": reverse(e.badge_url_name) if e.badge_url_name else "",
-        }
-        for e in sorted(_menu.values(), key=lambda e: e.order)
-        if whom in e.for_whom and _allowed(user, e.capability)
-    ]
+    items: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
+    for e in sorted(_menu.values(), key=lambda e: e.order):
+        if whom not in e.for_whom or not _allowed(user, e.capability):
+            continue
+        badge = reverse(e.badge_url_name) if e.badge_url_name else ""
+        link = {"label": e.label, "url": reverse(e.url_name), "badge_url": badge}
+        if not e.group:
+            items.append(link)
+        elif e.group in groups:
+            groups[e.group]["children"].append(link)
+        else:
+            groups[e.group] = {"label": e.group, "url": "", "badge_url": "", "children": [link]}
+            items.append(groups[e.group])
+    return [item["children"][0] if len(item.get("children", ())) == 1 else item for item in items]
 
 
 def cadre_actions_for(user: Any, cadre: Any) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ class DashboardsConfig(AppConfig):
 
         from . import services
 
-        menu_register(MenuEntry("数据看板", "dashboards:index", order=84))
+        menu_register(MenuEntry("数据看板", "dashboards:index", order=84, group="统计汇报"))
         # After every app's daily job (the risk levels at 90): today's snapshot reads their results.
         daily_job_register(DailyJob("summaries-recent", services.recent_job, order=95, every_pass=True))
         daily_job_register(DailyJob("summaries-all", services.daily_job, order=96))

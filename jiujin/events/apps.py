@@ -17,7 +17,7 @@ class EventsConfig(AppConfig):
 
         from . import panels
 
-        menu_register(MenuEntry("学习活动", "events:list", order=55))
+        menu_register(MenuEntry("学习活动", "events:list", order=55, group="活动与作用"))
         home_panel_register(
             HomePanel("events-inactive", panels.inactive_panel, order=40, roles=frozenset({"community"}))
         )

@@ -22,7 +22,9 @@ class HealthConfig(AppConfig):
         from .services import medical_rounds_daily
         from .task_kinds import MEDICAL_ROUND
 
-        menu_register(MenuEntry("健康活动", "health:campaigns", order=60, capability="view_health"))
+        menu_register(
+            MenuEntry("健康活动", "health:campaigns", order=60, capability="view_health", group="活动与作用")
+        )
         cadre_actions_register(CadreAction("健康档案", "health:record", order=70, capability="view_health"))
         # 慢性病 live only in the health record; the cadre page shows them from there.
         cadre_panel_register(

@@ -10,5 +10,5 @@ class PilotsConfig(AppConfig):
 
         from .home_panels import register as home_register
 
-        menu_register(MenuEntry("试点工作", "pilots:board", order=72))
+        menu_register(MenuEntry("试点工作", "pilots:board", order=72, group="考核评价"))
         home_register()  # the overdue steps on the street's, district's and pilot community's homes

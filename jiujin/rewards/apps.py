@@ -11,5 +11,7 @@ class RewardsConfig(AppConfig):
 
         from .selectors import pool_link
 
-        menu_register(MenuEntry("以奖代补", "rewards:index", order=79, capability="manage_assessment"))
+        menu_register(
+            MenuEntry("以奖代补", "rewards:index", order=79, capability="manage_assessment", group="考核评价")
+        )
         assessment_links_register("rewards", pool_link)

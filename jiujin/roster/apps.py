@@ -8,7 +8,9 @@ class RosterConfig(AppConfig):
     def ready(self) -> None:
         from jiujin.core.registry import MenuEntry, menu_register
 
-        menu_register(MenuEntry("导入花名册", "roster:import", order=90, capability="import_roster"))
+        menu_register(
+            MenuEntry("导入花名册", "roster:import", order=90, capability="import_roster", group="系统管理")
+        )
         from .ledger_sheet import register as ledger_register
 
         ledger_register()  # its sheet of the 台账 bundle (reports)

@@ -16,8 +16,20 @@ class ServicerequestsConfig(AppConfig):
         )
 
         menu_register(
-            MenuEntry("派单看板", "servicerequests:board", order=50, capability="dispatch_services"),
-            MenuEntry("我的工单", "servicerequests:mine", order=80, for_whom=frozenset({STAFF, VOLUNTEER})),
+            MenuEntry(
+                "派单看板",
+                "servicerequests:board",
+                order=50,
+                capability="dispatch_services",
+                group="服务保障",
+            ),
+            MenuEntry(
+                "我的工单",
+                "servicerequests:mine",
+                order=80,
+                for_whom=frozenset({STAFF, VOLUNTEER}),
+                group="服务保障",
+            ),
         )
         cadre_actions_register(
             CadreAction(

@@ -25,7 +25,7 @@ class SurveysConfig(AppConfig):
 
         summary_register()  # the figures the summary tables keep (dashboards, work report)
         task_kind_register(SURVEY)
-        menu_register(MenuEntry("问卷调查", "surveys:list", order=75))
+        menu_register(MenuEntry("问卷调查", "surveys:list", order=75, group="考核评价"))
         visit_follow_up_register(VisitFollowUp("surveys", visit_links))  # 填写问卷 after recording a visit
         # The cadre page's 填写问卷: the running surveys that target the cadre (?cadre=).
         cadre_actions_register(

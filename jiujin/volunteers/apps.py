@@ -24,7 +24,9 @@ class VolunteersConfig(AppConfig):
 
         menu_register(
             MenuEntry("我的结对老人", "volunteers:me", order=5, for_whom=frozenset({VOLUNTEER})),
-            MenuEntry("志愿者与一助一", "volunteers:list", order=40, for_whom=frozenset({STAFF})),
+            MenuEntry(
+                "志愿者与一助一", "volunteers:list", order=40, for_whom=frozenset({STAFF}), group="服务保障"
+            ),
         )
         cadre_panel_register(CadrePanel("pairing", pairing_panel, order=30))
         from .home_panels import register as home_register

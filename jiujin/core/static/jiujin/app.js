@@ -17,6 +17,13 @@ document.addEventListener("click", (event) => {
   menu.classList.toggle("open", open);
 });
 
+// A menu group's drop-down closes when the user clicks anywhere else (or opens another group).
+document.addEventListener("click", (event) => {
+  for (const group of document.querySelectorAll(".nav-group[open]")) {
+    if (!group.contains(event.target)) group.open = false;
+  }
+});
+
 // Person pickers (cadres/_person_picker.html): a tapped suggestion fills the name and the hidden token;
 // typing again clears the token, so what is saved is always what the box shows.
 document.addEventListener("click", (event) => {

@@ -104,6 +104,9 @@ def test_it_folds_the_registered_menu_behind_one_button(client_for: Any, cast: A
         for link in entry.get("children", [entry]):  # a group: its name, then its links
             assert f'href="{link["url"]}"' in nav and link["label"] in nav
     assert any("children" in entry for entry in entries)
+    # The group holding the page shows it.
+    html = client_for(cast.community_a).get(reverse("dashboards:index")).content.decode()
+    assert '<summary class="current">统计汇报</summary>' in html
     assert f'href="{reverse("cadres:list")}" aria-current="page"' in nav
     # The toggle lives in a static file (strict CSP: no inline script).
     assert "<script>" not in html

@@ -32,6 +32,7 @@ from jiujin.lib.dates import format_cn_date
 from jiujin.orgs.models import OrgLevel, OrgUnit
 from jiujin.surveys.models import Survey, SurveyStatus, SurveyTemplate
 from jiujin.surveys.paragraph import needs_paragraph
+from jiujin.visits.selectors import visit_stories
 
 from .models import ReportTemplate, ReportText
 from .report_template import default_template
@@ -180,8 +181,30 @@ def assessment_text(unit: OrgUnit, year: int) -> str:
     )
 
 
-def _stories(user: User, unit: OrgUnit, start: date, end: date) -> list[Any]:
-    return [s for s in stories_for_reports(user, start, end) if unit.contains(s.org_unit)]
+def _stories(user: User, unit: OrgUnit, start: date, end: date) -> list[dict[str, Any]]:
+    """The 典型事例: stories marked for reports (contributions) and visits marked so (their findings), by date."""
+    told = [
+        {
+            "title": s.title,
+            "day": s.date,
+            "text": s.text,
+            "who": s.cadre.name if s.cadre else (s.team.name if s.team else ""),
+            "cadre_id": s.cadre_id,
+        }
+        for s in stories_for_reports(user, start, end)
+        if unit.contains(s.org_unit)
+    ]
+    seen = [
+        {
+            "title": f"走访{r.task.cadre.name}：{r.task.title}",
+            "day": r.visited_on,
+            "text": r.findings,
+            "who": r.task.cadre.name,
+            "cadre_id": r.task.cadre_id,
+        }
+        for r in visit_stories(user, unit, start, end)
+    ]
+    return sorted(told + seen, key=lambda s: s["day"])
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -223,14 +246,7 @@ def report_context(*, user: User, unit: OrgUnit, start: date, end: date) -> dict
         "assessment_heading": f"（{ordinal(len(_achievements(by_section)) + 1 + bool(survey_text))}）考评结果",
         "assessment": assessment_text(unit, end.year),
         "stories": [
-            {
-                "title": s.title,
-                "date": format_cn_date(s.date),
-                "text": s.text,
-                "who": s.cadre.name if s.cadre_id else (s.team.name if s.team_id else ""),
-                "cadre_id": s.cadre_id,
-            }
-            for s in stories
+            {**{k: v for k, v in s.items() if k != "day"}, "date": format_cn_date(s["day"])} for s in stories
         ],
         "problems": _paragraphs(saved.problems) if saved else suggested.problems,
         "plans": _paragraphs(saved.plans) if saved else suggested.plans,

@@ -80,6 +80,7 @@ class RecordIn(Schema):
     money: Decimal | None = Field(None, description="慰问金（元）")
     findings: str = ""
     needs: str = ""
+    for_reports: bool = Field(False, description="了解到的情况可作为汇报材料的典型事例")
 
 
 class RecordOut(Schema):

@@ -21,7 +21,17 @@ def _date_input() -> forms.DateInput:
 class VisitRecordForm(forms.ModelForm):
     class Meta:
         model = VisitRecord
-        fields = ["visited_on", "visitors", "form", "outcome", "gifts", "money", "findings", "needs"]
+        fields = [
+            "visited_on",
+            "visitors",
+            "form",
+            "outcome",
+            "gifts",
+            "money",
+            "findings",
+            "needs",
+            "for_reports",
+        ]
         widgets = {
             "visited_on": _date_input(),
             "form": forms.RadioSelect,
@@ -31,7 +41,10 @@ class VisitRecordForm(forms.ModelForm):
             "findings": forms.Textarea(attrs={"rows": 2}),
             "needs": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {"outcome": "空访：无人在家，任务保留，可再次走访"}
+        help_texts = {
+            "outcome": "空访：无人在家，任务保留，可再次走访",
+            "for_reports": "勾选后，“了解到的情况”会作为典型事例写入本单位的汇报材料",
+        }
 
     # An <input name="form"> shadows HTMLFormElement.form in the browser, which breaks htmx's submit; the
     # field goes by another name in requests (the API too, via `data_for`).

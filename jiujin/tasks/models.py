@@ -170,6 +170,8 @@ class VisitRecord(models.Model):
     money = models.DecimalField("慰问金（元）", max_digits=9, decimal_places=2, null=True, blank=True)
     findings = models.TextField("了解到的情况", blank=True)
     needs = models.TextField("提出的需求", blank=True)
+    # A visit worth telling: its findings appear among the 典型事例 of the 汇报材料 (reports app).
+    for_reports = models.BooleanField("可用于汇报材料（典型事例）", default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, on_delete=models.PROTECT, related_name="+"
     )

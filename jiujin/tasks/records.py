@@ -38,6 +38,7 @@ def visit_task_complete(
     money: Decimal | None = None,
     findings: str = "",
     needs: str = "",
+    for_reports: bool = False,
 ) -> VisitRecord:
     """Record a visit. 空访 (nobody home) keeps the task open to be retried; any other outcome completes it.
 
@@ -64,6 +65,7 @@ def visit_task_complete(
         money=money,
         findings=findings,
         needs=needs,
+        for_reports=for_reports,
         recorded_by=actor.user,
     )
     audit_record(

@@ -316,3 +316,20 @@ def rule_for_user(user: User, pk: int) -> HolidayRule | None:
         .select_related("org_unit")
         .first()
     )
+
+
+def visit_stories(user: User, unit: OrgUnit, start: date, end: date) -> QuerySet[VisitRecord]:
+    """Visits marked 可用于汇报材料 in [start, end] of the unit's cadres in the user's scope (the 汇报材料's
+    典型事例), oldest first."""
+    return (
+        VisitRecord.objects.filter(
+            for_reports=True,
+            visited_on__range=(start, end),
+            task__cadre__in=Cadre.objects.for_user(user)
+            .filter(community__path__startswith=unit.path)
+            .values("pk"),
+        )
+        .exclude(findings="")
+        .select_related("task__cadre")
+        .order_by("visited_on", "id")
+    )

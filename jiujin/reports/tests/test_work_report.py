@@ -20,6 +20,8 @@ from jiujin.reports.wording import figure_label, period_label, phrase, value_tex
 from jiujin.reports.workreport import report_context, work_report_export
 from jiujin.surveys.models import SurveyStatus
 from jiujin.surveys.tests.results_fixtures import make_survey, respond_many
+from jiujin.tasks.records import visit_task_complete
+from jiujin.visits.tests.helpers import make_task
 
 from .helpers import TZ
 from .work_helpers import docx_text, fill_figures, register_figures
@@ -176,3 +178,23 @@ def test_it_words_nothing_for_zero_and_keeps_a_count_without_its_share(tree: Any
 )
 def test_it_names_the_period(start: date, end: date, label: str) -> None:
     assert period_label(start, end) == label
+
+
+def test_it_tells_the_visits_marked_for_reports_among_the_stories(
+    tree: Any, cast: Any, cadre_a: Any, raw: Any
+) -> None:
+    told = make_task(cadre_a, date(2026, 9, 1))
+    visit_task_complete(
+        actor=Actor(user=cast.community_a), task=told, visited_on=date(2026, 9, 1), visitors="张丽",
+        form="home", outcome="visited", findings="老人主动为楼栋加装扶手出谋划策。", for_reports=True,
+    )  # fmt: skip
+    untold = make_task(cadre_a, date(2026, 9, 2))
+    visit_task_complete(
+        actor=Actor(user=cast.community_a), task=untold, visited_on=date(2026, 9, 2), visitors="张丽",
+        form="home", outcome="visited", findings="血压偏高，已提醒复查。",
+    )  # fmt: skip
+    text = "\n".join(build(cast.street, tree.community_a)[0])
+    assert "老人主动为楼栋加装扶手出谋划策。" in text and "走访张德明" in text
+    assert "血压偏高" not in text
+    # Another community's report tells nothing of community A's visits.
+    assert "出谋划策" not in "\n".join(build(cast.street, tree.community_b)[0])

@@ -196,6 +196,13 @@ def test_it_records_a_visit(cadre_a: Any, cast: Any, api_as: Any) -> None:
     assert VisitRecord.objects.get().recorded_by == cast.community_a
 
 
+def test_it_marks_a_visit_for_the_work_reports_stories(cadre_a: Any, cast: Any, api_as: Any) -> None:
+    task = make_task(cadre_a, TODAY)
+    payload = {"findings": "老人为楼栋加装扶手出谋划策", "for_reports": True}
+    assert api_as(cast.community_a).post(f"/visit-tasks/{task.pk}/records", payload).status_code == 201
+    assert VisitRecord.objects.get().for_reports
+
+
 def test_it_keeps_the_task_open_after_nobody_home(cadre_a: Any, cast: Any, api_as: Any) -> None:
     task = make_task(cadre_a, TODAY)
     body = api_as(cast.community_a).post(f"/visit-tasks/{task.pk}/records", {"outcome": "nobody_home"}).json()

@@ -332,8 +332,26 @@ def _save(rng: random.Random, demo: Demo, plans: list[_Plan]) -> int:
                     recorded_by=worker,
                 )
             )
+    _mark_stories(demo, records)
     VisitRecord.objects.bulk_create(records, batch_size=2000)
     return len(records)
+
+
+# Visits worth telling in the 汇报材料 (典型事例): the worker ticks 可用于汇报材料 on a few.
+STORY_FINDINGS = [
+    "老人得知楼栋有独居老人行动不便，主动联系邻居组成帮扶小组，每天上门问候，还为社区老年人协会捐赠了一批图书。",
+    "老人退休前是中学教师，走访中提出愿意为社区孩子义务辅导作业，社区已为他安排每周两次的“四点半课堂”。",
+    "老人住院期间社区工作人员每日电话问候，出院后上门帮助联系家庭医生签约，老人及家属送来感谢信。",
+    "老人把多年积累的党史资料整理成册，在走访中提出为社区党员讲一次党课，已列入下月主题党日。",
+]
+
+
+def _mark_stories(demo: Demo, records: list[VisitRecord]) -> None:
+    """About one visit in 150 at home becomes a story (its own random stream: the rest of the history stays)."""
+    rng = demo.rng("visit-stories")
+    for record in records:
+        if record.outcome != VisitOutcome.NOBODY_HOME and rng.random() < 1 / 150:
+            record.findings, record.for_reports = rng.choice(STORY_FINDINGS), True
 
 
 def lonely(cadre: Cadre) -> bool:

@@ -233,3 +233,10 @@ def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
 def fits_phone(page: Any) -> bool:
     """No sideways scrolling at 375 px."""
     return page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def menu_labels(user: User) -> list[str]:
+    """Every link of the user's menu by label, its groups opened (core.registry.menu_for)."""
+    from jiujin.core.registry import menu_for
+
+    return [link["label"] for entry in menu_for(user) for link in entry.get("children", [entry])]

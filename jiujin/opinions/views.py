@@ -24,10 +24,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiujin.audit.models import AuditAction
 from jiujin.audit.services import actor_from_request, audit_record, audit_record_batch
 from jiujin.cadres.models import Cadre
-from jiujin.core.access import STAFF, STAFF_OR_WORK_UNIT, WORK_UNIT, access, access_unit, is_work_unit, staff
+from jiujin.core.access import (
+    STAFF,
+    STAFF_OR_WORK_UNIT,
+    WORK_UNIT,
+    access,
+    is_work_unit,
+    resolve_unit,
+    staff,
+)
 from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import KeyedPaginator
-from jiujin.orgs.models import OrgUnit
 
 from . import selectors
 from .exports import ledger_filename, write_ledger
@@ -217,25 +224,13 @@ def slip(request: AuthedRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- stats, ledger, settings
 
 
-def _unit_or_own(request: AuthedRequest) -> OrgUnit:
-    code = request.GET.get("unit", "").strip()
-    if code:
-        return access_unit(request.user, code)
-    if request.user.org_unit is not None:
-        return request.user.org_unit
-    top = OrgUnit.objects.for_user(request.user).filter(parent__isnull=True).first()
-    if top is None:
-        raise PermissionDenied("没有可统计的单位")
-    return top
-
-
 @access(STAFF)
 @login_required
 @require_GET
 def stats(request: AuthedRequest) -> HttpResponse:
     """Closure rate and median days to answer per unit, over the last 12 months; each unit drills down."""
     today = timezone.localdate()
-    unit = _unit_or_own(request)
+    unit = resolve_unit(request.user, request.GET.get("unit", "").strip())
     since = today - timedelta(days=365)
     rows, total = selectors.unit_stats(request.user, unit, since=since, today=today)
     own = request.user.org_unit

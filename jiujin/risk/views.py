@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiujin.accounts.models import User
 from jiujin.audit.services import actor_from_request
 from jiujin.cadres.masking import sees_full_numbers
-from jiujin.core.access import STAFF, access, access_unit, staff
+from jiujin.core.access import STAFF, access, resolve_unit, staff
 from jiujin.core.http import AuthedRequest
 from jiujin.core.paging import CappedPaginator
-from jiujin.orgs.models import OrgLevel, OrgUnit
+from jiujin.orgs.models import OrgLevel
 
 from . import selectors
 from .forms import FrequencyForm, RadarFilters
@@ -36,25 +36,13 @@ def may_set_frequencies(user: User) -> bool:
     return bool(user.can("manage_cadres") and unit is not None and unit.level in SETTING_LEVELS)
 
 
-def _unit(request: AuthedRequest) -> OrgUnit:
-    code = request.GET.get("unit", "").strip()
-    if code:
-        return access_unit(request.user, code)
-    if request.user.org_unit is not None:
-        return request.user.org_unit
-    top = OrgUnit.objects.for_user(request.user).filter(parent__isnull=True).first()
-    if top is None:
-        raise PermissionDenied("没有可查看的单位")
-    return top
-
-
 @access(STAFF)
 @login_required
 @require_GET
 def radar(request: AuthedRequest) -> HttpResponse:
     """A unit's cadres by care level (高风险 first), with the reasons and the days since the last contact."""
     today = timezone.localdate()
-    unit = _unit(request)
+    unit = resolve_unit(request.user, request.GET.get("unit", "").strip())
     filters = RadarFilters(request.GET)
     filters.is_valid()
     level = filters.cleaned_data.get("level")

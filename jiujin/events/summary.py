@@ -22,6 +22,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from jiujin.cadres.models import Cadre, CadreQuerySet
+from jiujin.cadres.summary import grouped_rows
 from jiujin.core.registry import SummaryFigure, summary_figure_register
 from jiujin.orgs.models import OrgLevel
 
@@ -40,31 +41,27 @@ def _kinds() -> dict[str, str]:
 
 
 def events_rows(start: date, end: date) -> Iterator[Row]:
-    """Per community, day and kind; the figure's own row is the engine's sum of the kinds' rows."""
+    """Per community, day and kind, and the day's total of the kinds."""
     rows = (
         events_held(start, end)
         .filter(unit__level=OrgLevel.COMMUNITY)
         .annotate(day=_day("starts_at"))
-        .values_list("unit_id", "day", "kind")
+        .values("unit_id", "day", "kind")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for community_id, day, kind, n in rows:
-        yield community_id, day, kind, n
-        yield community_id, day, "", n
+    return grouped_rows(rows, key="kind", community="unit_id")
 
 
 def attendances_rows(start: date, end: date) -> Iterator[Row]:
     rows = (
         counted_attendances(start, end)
         .annotate(day=_day("event__starts_at"))
-        .values_list("cadre__community_id", "day", "event__kind")
+        .values("cadre__community_id", "day", "event__kind")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for community_id, day, kind, n in rows:
-        yield community_id, day, kind, n
-        yield community_id, day, "", n
+    return grouped_rows(rows, key="event__kind", community="cadre__community_id")
 
 
 def attendances_cadres(community_ids: list[int], start: date, end: date, key: str) -> CadreQuerySet:

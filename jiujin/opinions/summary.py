@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from jiujin.cadres.models import Cadre, CadreQuerySet
+from jiujin.cadres.summary import grouped_rows
 from jiujin.core.registry import SummaryFigure, summary_figure_register
 
 from .models import OpinionQuerySet, OpinionSource
@@ -39,16 +40,13 @@ def _per_day(qs: OpinionQuerySet) -> Iterator[Row]:
 
 
 def opinions_rows(start: date, end: date) -> Iterator[Row]:
-    """Per community, day and source; the figure's own row is the engine's sum of the sources' rows."""
+    """Per community, day and source, and the day's total of the sources."""
     rows = (
         raised_between(start, end)
-        .values_list("community_id", "raised_on", "source")
+        .values("community_id", "source", day=F("raised_on"))
         .annotate(n=Count("pk"))
-        .order_by()
     )
-    for community_id, day, source, n in rows:
-        yield community_id, day, source, n
-        yield community_id, day, "", n
+    return grouped_rows(rows.order_by(), key="source")
 
 
 def closed_rows(start: date, end: date) -> Iterator[Row]:

@@ -3,6 +3,7 @@ update through the pages' CadreForm (so both accept and reject exactly the same 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, cast
 
 from django import forms
@@ -42,12 +43,17 @@ def list_cadres(request: HttpRequest, filters: Query[CadreFilters]) -> dict[str,
     reveal = Reveal.for_list(user)
 
     def items(rows: list[Cadre]) -> list[dict[str, Any]]:
-        counted = Cadre.objects.known_counts(rows)
-        return [cadre_item(c, reveal, known_count=c.known_count) for c in counted]  # type: ignore[attr-defined]
+        return [cadre_item(c, reveal, known_count=c.known_count) for c in rows]  # type: ignore[attr-defined]
 
     found = _filtered(user, filters)
     return paged(
-        found.qs, filters.page, items=items, size=settings.JIUJIN_PAGE_SIZE, rows=cadre_rows, key=found.key
+        found.qs,
+        filters.page,
+        items=items,
+        size=settings.JIUJIN_PAGE_SIZE,
+        rows=cadre_rows,
+        key=found.key,
+        count_with_keys=found.count_with_keys,
     )
 
 
@@ -107,7 +113,7 @@ def _filtered(user: User, filters: CadreFilters) -> Found:
     found = form.found()  # the caller's registry: the same scope as _registry
     if filters.community:
         # Already scoped: a community the caller cannot see simply yields nothing.
-        return Found(found.qs.filter(community__code=filters.community), key=found.key)
+        return replace(found, qs=found.qs.filter(community__code=filters.community))
     return found
 
 

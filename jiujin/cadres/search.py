@@ -51,6 +51,12 @@ def search_rows_matching(rows: CadreSearchRowQuerySet, raw: str) -> CadreSearchR
     return found.order_by("name_pinyin", "cadre_id")
 
 
+def gathers_matches(raw: str) -> bool:
+    """Whether the list must gather every match to order them (digits: the ID tail's range and the phones'
+    trigrams, then a sort), so its page query may count them as it goes."""
+    return is_digits(normalized(raw))
+
+
 def is_digits(text: str) -> bool:
     return text.isdigit() or (len(text) > 1 and text[:-1].isdigit() and text[-1] == "x")
 

@@ -77,9 +77,14 @@ def cadre_list(request: AuthedRequest) -> HttpResponse:
         return redirect("volunteers:me")
     form = CadreFilterForm(request.GET or None, user=user)
     found = form.found()
-    paginator = KeyedPaginator(found.qs, settings.JIUJIN_PAGE_SIZE, rows=cadre_rows, key=found.key)
+    paginator = KeyedPaginator(
+        found.qs,
+        settings.JIUJIN_PAGE_SIZE,
+        rows=cadre_rows,
+        key=found.key,
+        count_with_keys=found.count_with_keys,
+    )
     page = paginator.get_page(request.GET.get("page"))
-    Cadre.objects.known_counts(page.object_list)
     context = {
         "form": form,
         "page": page,

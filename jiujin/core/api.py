@@ -177,6 +177,7 @@ def paged(  # keyed: qs may be of another table whose `key` names the rows
     size: int = ...,
     rows: Callable[[list[Any]], Iterable[M]],
     key: str = ...,
+    count_with_keys: bool = ...,
 ) -> dict[str, Any]: ...
 
 
@@ -188,17 +189,18 @@ def paged(
     size: int = PAGE_SIZE,
     rows: Callable[[list[Any]], Iterable[M]] | None = None,
     key: str = "pk",
+    count_with_keys: bool = False,
 ) -> dict[str, Any]:
     """Page `number` of `qs` as every list answers it: `items` turns the page's rows into its items; the count
     stops at COUNT_CAP + 1 (a Page schema drops `count_capped`, a CappedPage shows it). With `rows` (keys →
     rows) the page's keys (`key` of each row) are read first and only its rows loaded, as the pages'
-    KeyedPaginator does."""
+    KeyedPaginator does (`count_with_keys` as there)."""
     start = (number - 1) * size
     if rows is None:
         paginator = CappedPaginator(qs, size)
         found = list(qs[start : start + size])
     else:
-        paginator = KeyedPaginator(qs, size, rows=rows, key=key)
+        paginator = KeyedPaginator(qs, size, rows=rows, key=key, count_with_keys=count_with_keys)
         found = paginator.rows_between(start, start + size)
     return {"count": paginator.count, "count_capped": paginator.capped, "items": items(found)}
 

@@ -175,8 +175,13 @@ def menu_for(user: Any) -> list[dict[str, Any]]:
     whom = user.role if user.role in {VOLUNTEER, "work_unit"} else STAFF
     items: list[dict[str, Any]] = []
     groups: dict[str, dict[str, Any]] = {}
+    allowed: dict[str, bool] = {}  # each capability asked once: many entries share one
     for e in sorted(_menu.values(), key=lambda e: e.order):
-        if whom not in e.for_whom or not _allowed(user, e.capability):
+        if whom not in e.for_whom:
+            continue
+        if e.capability not in allowed:
+            allowed[e.capability] = _allowed(user, e.capability)
+        if not allowed[e.capability]:
             continue
         badge = reverse(e.badge_url_name) if e.badge_url_name else ""
         link = {"label": e.label, "url": reverse(e.url_name), "badge_url": badge}

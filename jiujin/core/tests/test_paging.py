@@ -20,7 +20,9 @@ def _keyed(qs, per_page=2, **kwargs):
     def rows(ids):
         return Cadre.objects.filter(pk__in=ids)
 
-    return KeyedPaginator(qs.order_by("name_pinyin", "pk"), per_page, rows=rows, count_with_keys=True, **kwargs)
+    return KeyedPaginator(
+        qs.order_by("name_pinyin", "pk"), per_page, rows=rows, count_with_keys=True, **kwargs
+    )
 
 
 def test_it_counts_with_the_keys_when_asked_and_validates_pages_as_django_does(
@@ -43,7 +45,9 @@ def test_it_counts_with_the_keys_when_asked_and_validates_pages_as_django_does(
     assert (capped.paginator.count, capped.paginator.capped) == (4, True)
 
 
-def test_it_counts_a_digits_search_in_its_key_query(db, tree, client_for, cast, django_assert_max_num_queries):
+def test_it_counts_a_digits_search_in_its_key_query(
+    db, tree, client_for, cast, django_assert_max_num_queries
+):
     CadreFactory.create_batch(3, community=tree.community_a, phone_mobile="13912340000")
     CadreFactory(community=tree.community_a, phone_mobile="13800000000")
     client = client_for(cast.community_a)

@@ -242,16 +242,17 @@ class Cadre(models.Model):
             models.Index(
                 fields=["community", "status", "name_pinyin", "id"],
                 name="cadre_comm_status_py_id",
-                include=list(FILTER_FIELDS),
+                include=[*FILTER_FIELDS, "name_initials"],
             ),
             models.Index(
                 fields=["birthday_calendar", "lunar_month", "lunar_day"], name="cadre_lunar_birthday"
             ),
-            # The community rides along: a district's list walks this index alone, deep pages and filters too.
+            # The community rides along: a district's list walks this index alone, deep pages and filters too,
+            # and so does a pinyin search that may also be initials (search.py), checking both in the index.
             models.Index(
                 fields=["status", "name_pinyin", "id"],
                 name="cadre_status_py_comm",
-                include=["community", *FILTER_FIELDS],
+                include=["community", *FILTER_FIELDS, "name_initials"],
             ),
             models.Index(fields=["birth_date"], name="cadre_birth"),
             models.Index(

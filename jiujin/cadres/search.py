@@ -77,16 +77,28 @@ def cadre_search(qs: CadreQuerySet, raw: str) -> CadreQuerySet:
         if len(text) > 2:
             found = found.filter(name__icontains=text)
         return found.order_by("search_rows__name_pinyin", "search_rows__cadre_id")
-    if postgres and text.isascii() and text.isalpha() and not _initials_begin(qs, text):
+    if postgres and text.isascii() and text.isalpha():
+        if _initials_begin(qs, text):
+            # Pinyin or initials (`zh`: 张…, 周…, and 张华): every match lies in the stretch of its first letter,
+            # since initials begin with the pinyin's first letter. The stretch is walked in display order with
+            # both checked in the index (its INCLUDEd initials), page 1 and the capped count alike.
+            either = qs.filter(Q(name_initials__startswith=text) | Q(name_pinyin__startswith=text))
+            return _pinyin_stretch(either, text[0]).order_by("name_pinyin", "id")
         # Pinyin only (`luo`, `zhangdem`): one stretch of the (status, pinyin, id) index, walked in display
-        # order. The range lets PostgreSQL bound the walk (its LIKE does not, outside the C collation).
-        found = qs.filter(name_pinyin__gte=text, name_pinyin__startswith=text)
-        if stop := _next_prefix(text):
-            found = found.filter(name_pinyin__lt=stop)
-        return found.order_by("name_pinyin", "id")
+        # order.
+        return _pinyin_stretch(qs.filter(name_pinyin__startswith=text), text).order_by("name_pinyin", "id")
     # The list's order (pinyin, id), written as an expression: otherwise PostgreSQL walks the pinyin index in
-    # order hoping to meet matches early, and matches that sort late (wang…, zhou…) cost seconds.
+    # order hoping to meet scattered matches (an ID tail, phone digits) early, and late ones cost seconds.
     return _matching(qs, text, postgres=postgres).order_by(Lower("name_pinyin"), "id")
+
+
+def _pinyin_stretch(qs: CadreQuerySet, letters: str) -> CadreQuerySet:
+    """The cadres whose pinyin begins with these letters, as a range PostgreSQL can bound a walk by (its LIKE
+    does not, outside the C collation)."""
+    found = qs.filter(name_pinyin__gte=letters)
+    if stop := _next_prefix(letters):
+        found = found.filter(name_pinyin__lt=stop)
+    return found
 
 
 def _next_prefix(letters: str) -> str:

@@ -101,6 +101,15 @@ def test_it_finds_pinyin_and_initials(cadres: Any) -> None:
     assert found("zhangdemingz") == set() and found("wangz") == {"王张"}  # ending in z: no `{` bound
 
 
+def test_it_finds_pinyin_that_may_also_be_initials(cadres: Any, tree: Any) -> None:
+    # 曾华: initials zh, pinyin zeng… (a surname reading); 周华, 赵德 and the 张s by their pinyin zh….
+    for name in ("曾华", "周华", "赵德"):
+        CadreFactory(name=name, community=tree.community_a)
+    assert found("zh") == {"张德明", "张明德", "曾华", "周华", "赵德"}
+    assert found("zd") == {"张德明", "赵德"} and found("ty") == set()
+    assert found("t") == {"Tom张"} and found("Z") == {"张德明", "张明德", "曾华", "周华", "赵德"}
+
+
 def listed(user: Any, data: dict[str, str]) -> set[str]:
     """What the list page and the API show for this form data (the keyed pager's keys, all pages)."""
     result = CadreFilterForm(data, user=user).found()

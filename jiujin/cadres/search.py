@@ -82,23 +82,22 @@ def cadre_search(qs: CadreQuerySet, raw: str) -> CadreQuerySet:
             # Pinyin or initials (`zh`: 张…, 周…, and 张华): every match lies in the stretch of its first letter,
             # since initials begin with the pinyin's first letter. The stretch is walked in display order with
             # both checked in the index (its INCLUDEd initials), page 1 and the capped count alike.
-            either = qs.filter(Q(name_initials__startswith=text) | Q(name_pinyin__startswith=text))
-            return _pinyin_stretch(either, text[0]).order_by("name_pinyin", "id")
+            either = qs.filter(Q(name_initials__startswith=text) | _pinyin_begins(text))
+            return either.filter(_pinyin_begins(text[0])).order_by("name_pinyin", "id")
         # Pinyin only (`luo`, `zhangdem`): one stretch of the (status, pinyin, id) index, walked in display
         # order.
-        return _pinyin_stretch(qs.filter(name_pinyin__startswith=text), text).order_by("name_pinyin", "id")
+        return qs.filter(_pinyin_begins(text)).order_by("name_pinyin", "id")
     # The list's order (pinyin, id), written as an expression: otherwise PostgreSQL walks the pinyin index in
     # order hoping to meet scattered matches (an ID tail, phone digits) early, and late ones cost seconds.
     return _matching(qs, text, postgres=postgres).order_by(Lower("name_pinyin"), "id")
 
 
-def _pinyin_stretch(qs: CadreQuerySet, letters: str) -> CadreQuerySet:
-    """The cadres whose pinyin begins with these letters, as a range PostgreSQL can bound a walk by (its LIKE
-    does not, outside the C collation)."""
-    found = qs.filter(name_pinyin__gte=letters)
-    if stop := _next_prefix(letters):
-        found = found.filter(name_pinyin__lt=stop)
-    return found
+def _pinyin_begins(letters: str) -> Q:
+    """Pinyin beginning with these letters, with the range that lets PostgreSQL bound an index walk (its LIKE
+    does not, outside the C collation): the range narrows, the LIKE decides."""
+    begins = Q(name_pinyin__startswith=letters, name_pinyin__gte=letters)
+    stop = _next_prefix(letters)
+    return begins & Q(name_pinyin__lt=stop) if stop else begins
 
 
 def _next_prefix(letters: str) -> str:

@@ -13,6 +13,7 @@ query count per request, then EXPLAIN (ANALYZE, BUFFERS) of the slowest query of
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import time
@@ -120,6 +121,7 @@ def main() -> None:
     parser.add_argument("--users", default=",".join(USERS))
     parser.add_argument("--api", action="store_true", help="also time /api/v1/cadres with the same queries")
     args = parser.parse_args()
+    gc.freeze()  # as each production worker does once the app is loaded (deploy/gunicorn.conf.py)
     total = Cadre.objects.count()
     print(f"database: {connection.vendor}, cadres: {total:,}", flush=True)
     prefix = prefix_near(0.02)

@@ -142,9 +142,8 @@ class CadreFilterForm(forms.Form):
         if uses_search_rows(text, CadreSearchRow.objects.db):
             rows = self._narrow(CadreSearchRow.objects.for_user(self.user), data, key="cadre_id")
             return Found(search_rows_matching(rows, text), key="cadre_id")
-        return Found(
-            self.apply(Cadre.objects.for_user(self.user)), key="pk", count_with_keys=gathers_matches(text)
-        )
+        found = self.apply(Cadre.objects.for_user(self.user))
+        return Found(found, key="pk", count_with_keys=bool(text) and gathers_matches(found))
 
     def _narrow(self, qs: Narrowed, data: dict[str, Any], *, key: str = "pk") -> Narrowed:
         status = data.get("status") or "active"

@@ -15,12 +15,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import connections
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
 from django.db.models.functions import Lower, Reverse
 
 if TYPE_CHECKING:
     from .models import CadreQuerySet
     from .search_rows import CadreSearchRowQuerySet
+
+
+# The list's order (pinyin, id) as an expression: PostgreSQL cannot walk an index in this order, so it gathers
+# the matches and sorts them — for matches scattered through the order, where a walk hoping to meet them early
+# (an ID tail, phone digits) would cost seconds.
+GATHERED = Lower("name_pinyin")
 
 
 def normalized(raw: str) -> str:
@@ -51,10 +57,10 @@ def search_rows_matching(rows: CadreSearchRowQuerySet, raw: str) -> CadreSearchR
     return found.order_by("name_pinyin", "cadre_id")
 
 
-def gathers_matches(raw: str) -> bool:
-    """Whether the list must gather every match to order them (digits: the ID tail's range and the phones'
-    trigrams, then a sort), so its page query may count them as it goes."""
-    return is_digits(normalized(raw))
+def gathers_matches(found: CadreQuerySet) -> bool:
+    """Whether a search gathers every match to order them (ordered by GATHERED, as cadre_search orders ID tails,
+    phone digits, initials alone and every search on SQLite), so its page query may count them as it goes."""
+    return bool(found.query.order_by) and found.query.order_by[0] == GATHERED
 
 
 def is_digits(text: str) -> bool:
@@ -78,26 +84,33 @@ def cadre_search(qs: CadreQuerySet, raw: str) -> CadreQuerySet:
             found = found.filter(name__icontains=text)
         return found.order_by("search_rows__name_pinyin", "search_rows__cadre_id")
     if postgres and text.isascii() and text.isalpha():
-        if _initials_begin(qs, text):
+        initials, pinyin = _letters_begin(qs, text)
+        if initials and pinyin:
             # Pinyin or initials (`zh`: 张…, 周…, and 张华): every match lies in the stretch of its first letter,
             # since initials begin with the pinyin's first letter. The stretch is walked in display order with
             # both checked in the index (its INCLUDEd initials), page 1 and the capped count alike.
             either = qs.filter(Q(name_initials__startswith=text) | _pinyin_begins(text))
-            return either.filter(_pinyin_begins(text[0])).order_by("name_pinyin", "id")
-        # Pinyin only (`luo`, `zhangdem`): one stretch of the (status, pinyin, id) index, walked in display
-        # order.
-        return qs.filter(_pinyin_begins(text)).order_by("name_pinyin", "id")
-    # The list's order (pinyin, id), written as an expression: otherwise PostgreSQL walks the pinyin index in
-    # order hoping to meet scattered matches (an ID tail, phone digits) early, and late ones cost seconds.
-    return _matching(qs, text, postgres=postgres).order_by(Lower("name_pinyin"), "id")
+            return either.filter(_pinyin_range(text[0])).order_by("name_pinyin", "id")
+        if not initials:
+            # Pinyin only (`luo`, `zhangdem`): one stretch of the (status, pinyin, id) index, walked in display
+            # order.
+            return qs.filter(_pinyin_begins(text)).order_by("name_pinyin", "id")
+        # Initials only (`zdm`, `wh`): few, scattered through the order — gathered by cadre_initials_like and
+        # sorted, rather than looked for along a letter's whole stretch.
+        return qs.filter(name_initials__startswith=text).order_by(GATHERED, "id")
+    return _matching(qs, text, postgres=postgres).order_by(GATHERED, "id")
 
 
 def _pinyin_begins(letters: str) -> Q:
-    """Pinyin beginning with these letters, with the range that lets PostgreSQL bound an index walk (its LIKE
-    does not, outside the C collation): the range narrows, the LIKE decides."""
-    begins = Q(name_pinyin__startswith=letters, name_pinyin__gte=letters)
+    """Pinyin beginning with these letters: the range narrows, the LIKE decides."""
+    return Q(name_pinyin__startswith=letters) & _pinyin_range(letters)
+
+
+def _pinyin_range(letters: str) -> Q:
+    """The stretch of pinyin that holds every one beginning with these letters, as a range PostgreSQL can bound
+    an index walk by (its LIKE does not, outside the C collation)."""
     stop = _next_prefix(letters)
-    return begins & Q(name_pinyin__lt=stop) if stop else begins
+    return Q(name_pinyin__gte=letters, name_pinyin__lt=stop) if stop else Q(name_pinyin__gte=letters)
 
 
 def _next_prefix(letters: str) -> str:
@@ -107,10 +120,18 @@ def _next_prefix(letters: str) -> str:
     return kept[:-1] + chr(ord(kept[-1]) + 1) if kept else ""
 
 
-def _initials_begin(qs: CadreQuerySet, text: str) -> bool:
-    """Whether any cadre's initials begin with `text` (one probe of cadre_initials_like). When none do, the
-    search is for pinyin alone — e.g. anything with an i, u or v, letters no Chinese syllable starts with."""
-    return qs.model._default_manager.using(qs.db).filter(name_initials__startswith=text).exists()
+def _letters_begin(qs: CadreQuerySet, text: str) -> tuple[bool, bool]:
+    """Whether any cadre's initials, and any cadre's pinyin, begin with `text`: one query of two index probes
+    (cadre_initials_like; the display-order index). Letters no syllable starts with (i, u, v) begin no
+    initials; `wh` begins no pinyin."""
+    cadres = qs.model._default_manager.using(qs.db)
+    # Every status named, so the pinyin probe is a range of the (status, pinyin, id) index for each.
+    statuses = [value for value, _label in qs.model._meta.get_field("status").flatchoices]
+    probes = cadres.annotate(
+        initials=Exists(cadres.filter(name_initials__startswith=text)),
+        pinyin=Exists(cadres.filter(_pinyin_begins(text), status__in=statuses)),
+    )
+    return next(iter(probes.order_by().values_list("initials", "pinyin")[:1]), (False, False))
 
 
 def _matching(qs: CadreQuerySet, text: str, *, postgres: bool) -> CadreQuerySet:

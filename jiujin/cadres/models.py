@@ -258,8 +258,13 @@ class Cadre(models.Model):
                 name="cadre_status_py_comm",
                 include=["community", *FILTER_FIELDS, "name_initials"],
             ),
+            # Initials alone (`wh`, `zdm`; search.py) are gathered from here and sorted: the scope and the sort key
+            # ride along, so a street's 1,900 matches among the city's 6,700 need no table row (60 ms → 3 ms).
             models.Index(
-                fields=["name_initials"], name="cadre_initials_like", opclasses=["varchar_pattern_ops"]
+                fields=["name_initials"],
+                name="cadre_initials_like",
+                opclasses=["varchar_pattern_ops"],
+                include=["status", "community", "name_pinyin", "id"],
             ),
             # The list's filters, alone or two together, at any scope: the capped count reads these indexes
             # only (no table rows). Each carries the other filters (PostgreSQL INCLUDE), so a second filter is

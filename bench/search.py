@@ -7,7 +7,9 @@ Query values are drawn from the data in each user's scope (a different cadre eac
 2-character part of a name, a surname, full pinyin and initials, the pinyin prefix nearest 2 % of the city,
 two letters of a pinyin or of initials (`zh` is both), ID-number tails of 4, 6 and 8 characters (one set
 ending in X), a phone's last 4 digits; each filter alone and two together; page 1 and a deep page. Prints median / p95 server time (in-process, no network) and the
-query count per request, then EXPLAIN (ANALYZE, BUFFERS) of the slowest query of the slowest request.
+query count per request — for the whole list page, for the results alone as the live search asks for them
+while one types (`typed`: htmx) and with --api for the API — then EXPLAIN (ANALYZE, BUFFERS) of the slowest
+query of the slowest request.
 """
 
 from __future__ import annotations
@@ -137,7 +139,12 @@ def main() -> None:
         in_scope = Cadre.objects.for_user(user).count()
         print(f"\n## {username} ({in_scope:,} cadres in scope)", flush=True)
         print(f"{'query':<46} {'median':>9} {'p95':>9} {'queries':>8}")
-        targets = [("list", web, "/cadres/")] + ([("api", api, "/api/v1/cadres")] if args.api else [])
+        typed = Client(
+            HTTP_HX_REQUEST="true"
+        )  # the live search: htmx asks for the results alone as one types
+        typed.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        targets = [("list", web, "/cadres/"), ("typed", typed, "/cadres/")]
+        targets += [("api", api, "/api/v1/cadres")] if args.api else []
         for kind, client, path in targets:
             for label, build in searches(prefix):
                 params = [build(s) for s in samples]

@@ -5,9 +5,10 @@
 - anything else: a part of the name (德明, 张, 张德明), case-insensitive.
 
 On PostgreSQL each kind has its index: the name search table (`search_rows.py`: the name's 1- and
-2-character pieces in display order), the reversed ID number, trigrams of the phones (migration 0009). The
+2-character pieces in display order), the display-order index's stretch of a pinyin (its INCLUDEd initials
+checked along), the initials index, the reversed ID number, trigrams of the phones (migration 0009). The
 index narrows, the plain condition decides, so the rows are exactly those a plain `icontains` / `endswith`
-finds. SQLite answers the plain conditions by scanning.
+finds. SQLite walks the same ranges for letters and answers the rest by scanning.
 """
 
 from __future__ import annotations
@@ -83,34 +84,35 @@ def cadre_search(qs: CadreQuerySet, raw: str) -> CadreQuerySet:
         if len(text) > 2:
             found = found.filter(name__icontains=text)
         return found.order_by("search_rows__name_pinyin", "search_rows__cadre_id")
-    if postgres and text.isascii() and text.isalpha():
+    if text.isascii() and text.isalpha():  # ranges of an index in either database
         initials, pinyin = _letters_begin(qs, text)
         if initials and pinyin:
             # Pinyin or initials (`zh`: 张…, 周…, and 张华): every match lies in the stretch of its first letter,
             # since initials begin with the pinyin's first letter. The stretch is walked in display order with
             # both checked in the index (its INCLUDEd initials), page 1 and the capped count alike.
-            either = qs.filter(Q(name_initials__startswith=text) | _pinyin_begins(text))
-            return either.filter(_pinyin_range(text[0])).order_by("name_pinyin", "id")
+            either = qs.filter(_begins("name_initials", text) | _begins("name_pinyin", text))
+            return either.filter(_stretch("name_pinyin", text[0])).order_by("name_pinyin", "id")
         if not initials:
             # Pinyin only (`luo`, `zhangdem`): one stretch of the (status, pinyin, id) index, walked in display
             # order.
-            return qs.filter(_pinyin_begins(text)).order_by("name_pinyin", "id")
+            return qs.filter(_begins("name_pinyin", text)).order_by("name_pinyin", "id")
         # Initials only (`zdm`, `wh`): few, scattered through the order — gathered by cadre_initials_like and
         # sorted, rather than looked for along a letter's whole stretch.
-        return qs.filter(name_initials__startswith=text).order_by(GATHERED, "id")
+        return qs.filter(_begins("name_initials", text)).order_by(GATHERED, "id")
     return _matching(qs, text, postgres=postgres).order_by(GATHERED, "id")
 
 
-def _pinyin_begins(letters: str) -> Q:
-    """Pinyin beginning with these letters: the range narrows, the LIKE decides."""
-    return Q(name_pinyin__startswith=letters) & _pinyin_range(letters)
+def _begins(field: str, letters: str) -> Q:
+    """A pinyin or initials beginning with these letters: the range narrows, the LIKE decides."""
+    return Q(**{f"{field}__startswith": letters}) & _stretch(field, letters)
 
 
-def _pinyin_range(letters: str) -> Q:
-    """The stretch of pinyin that holds every one beginning with these letters, as a range PostgreSQL can bound
-    an index walk by (its LIKE does not, outside the C collation)."""
+def _stretch(field: str, letters: str) -> Q:
+    """The stretch of keys that holds every one beginning with these letters, as a range an index walk can be
+    bounded by (PostgreSQL's LIKE cannot outside the C collation, SQLite's case-blind LIKE cannot at all)."""
     stop = _next_prefix(letters)
-    return Q(name_pinyin__gte=letters, name_pinyin__lt=stop) if stop else Q(name_pinyin__gte=letters)
+    start = Q(**{f"{field}__gte": letters})
+    return start & Q(**{f"{field}__lt": stop}) if stop else start
 
 
 def _next_prefix(letters: str) -> str:
@@ -128,8 +130,8 @@ def _letters_begin(qs: CadreQuerySet, text: str) -> tuple[bool, bool]:
     # Every status named, so the pinyin probe is a range of the (status, pinyin, id) index for each.
     statuses = [value for value, _label in qs.model._meta.get_field("status").flatchoices]
     probes = cadres.annotate(
-        initials=Exists(cadres.filter(name_initials__startswith=text)),
-        pinyin=Exists(cadres.filter(_pinyin_begins(text), status__in=statuses)),
+        initials=Exists(cadres.filter(_begins("name_initials", text))),
+        pinyin=Exists(cadres.filter(_begins("name_pinyin", text), status__in=statuses)),
     )
     return next(iter(probes.order_by().values_list("initials", "pinyin")[:1]), (False, False))
 
@@ -143,6 +145,4 @@ def _matching(qs: CadreQuerySet, text: str, *, postgres: bool) -> CadreQuerySet:
                 Q(id_reversed__startswith=digits[::-1]) | phones
             )
         return qs.filter(Q(id_number__endswith=digits) | phones)
-    if text.isascii() and text.isalpha():
-        return qs.filter(Q(name_initials__startswith=text) | Q(name_pinyin__startswith=text))
     return qs.filter(name__icontains=text)

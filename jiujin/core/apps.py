@@ -18,3 +18,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="jiujin-createcachetable")
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .jobs import planner_statistics_daily
+        from .registry import DailyJob, daily_job_register
+
+        daily_job_register(DailyJob("planner-statistics", planner_statistics_daily, order=1))

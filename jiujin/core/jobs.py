@@ -78,3 +78,13 @@ def daily_job_run(*, name: str, today: date, job: Callable[[], T], force: bool =
         row.done_for, row.finished_at = today, timezone.now()
         row.save(update_fields=["done_for", "finished_at"])
         return result
+
+
+def planner_statistics_daily(today: date, through: date | None) -> str:
+    """SQLite keeps no planner statistics unless asked (PostgreSQL's autovacuum does): without them it may walk
+    the display-order index for a search the initials index answers at once (100,000 cadres: 85 ms → 0.2 ms)."""
+    if connection.vendor != "sqlite":
+        return "统计信息由数据库自动维护"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return "已更新查询统计信息"

@@ -12,7 +12,7 @@ import time_machine
 
 from jiujin.cadres.models import Cadre, CadreStatus, HealthStatus, LivingArrangement
 from jiujin.cadres.tests.factories import CadreFactory
-from jiujin.cadres.tests.summary_helpers import behind, query_count, rows_of, stored, totals
+from jiujin.cadres.tests.summary_helpers import behind, levels, query_count, rows_of, stored, totals
 from jiujin.core.registry import metric, summary_figures
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -146,13 +146,7 @@ def test_it_counts_the_cadres_added_and_deceased_by_local_day(world: Any) -> Non
 
 
 def test_it_stores_the_same_numbers_at_every_level(world: Any) -> None:
-    a, b, street, district, city = (
-        world.community_a.pk,
-        world.community_b.pk,
-        world.street.pk,
-        world.district.pk,
-        world.city.pk,
-    )
+    a, b, street, district, city = levels(world)
     with time_machine.travel(NOW, tick=False):
         figures = stored(world, TODAY, *JUNE)
     assert [figures[u].get("cadres") for u in (a, b, street, district, city)] == [3, 1, 4, 4, 5]

@@ -4,7 +4,6 @@ the app's own totals."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 
 from jiujin.cadres.tests.factories import CadreFactory
+from jiujin.cadres.tests.summary_helpers import rows_of
 from jiujin.contributions.models import Contribution, Story, TalentEntry
 from jiujin.contributions.selectors import unit_totals
 from jiujin.core import registry
@@ -79,16 +79,6 @@ def world(tree: Any) -> dict[str, Any]:
     return people
 
 
-def _summed(code: str, start: date, end: date) -> dict[tuple[int, date, str], int]:
-    """The figure's rows summed per (community, day, key), as the summary tables store them."""
-    figure = summary_figure(code)
-    assert figure is not None
-    counts: Counter[tuple[int, date, str]] = Counter()
-    for community_id, day, key, value in figure.rows(start, end):
-        counts[(community_id, day, key)] += value
-    return dict(counts)
-
-
 def _cadres(code: str, ids: list[int], key: str = "") -> set[Any]:
     figure = summary_figure(code)
     assert figure is not None and figure.cadres is not None
@@ -97,7 +87,7 @@ def _cadres(code: str, ids: list[int], key: str = "") -> set[Any]:
 
 def test_it_counts_service_minutes_per_kind_for_the_community_that_logged_them(tree, world):
     a, z = tree.community_a.pk, tree.community_z.pk
-    assert _summed("service_minutes", *YEAR) == {
+    assert rows_of("service_minutes", *YEAR) == {
         (a, MAR, ""): 246,
         (a, MAR, "patrol"): 240,
         (a, MAR, "tutor"): 6,
@@ -112,15 +102,15 @@ def test_it_counts_service_minutes_per_kind_for_the_community_that_logged_them(t
 
 def test_it_counts_donations_in_fen_and_suggestions(tree, world):
     a, b = tree.community_a.pk, tree.community_b.pk
-    assert _summed("donations_fen", *YEAR) == {(b, MAY, ""): 10050, (a, date(2026, 6, 1), ""): 1}
-    assert _summed("suggestions", *YEAR) == {(b, MAY, ""): 1}
+    assert rows_of("donations_fen", *YEAR) == {(b, MAY, ""): 10050, (a, date(2026, 6, 1), ""): 1}
+    assert rows_of("suggestions", *YEAR) == {(b, MAY, ""): 1}
     assert _cadres("donations_fen", [a, b]) == {world["a1"], world["b1"]}
     assert _cadres("suggestions", [a, b]) == {world["b1"]}
 
 
 def test_it_counts_todays_pool_as_people_and_entries_per_field(tree, world):
     a, b, z = tree.community_a.pk, tree.community_b.pk, tree.community_z.pk
-    assert _summed("talents", TODAY, TODAY) == {
+    assert rows_of("talents", TODAY, TODAY) == {
         (a, TODAY, ""): 1,  # a1 in two fields; a2 removed
         (a, TODAY, "party"): 1,
         (a, TODAY, "law"): 1,
@@ -137,7 +127,7 @@ def test_it_counts_todays_pool_as_people_and_entries_per_field(tree, world):
 
 def test_it_counts_stories_for_their_community_or_their_cadres(tree, world):
     a, b, z = tree.community_a.pk, tree.community_b.pk, tree.community_z.pk
-    assert _summed("stories", *YEAR) == {
+    assert rows_of("stories", *YEAR) == {
         (a, date(2026, 2, 1), ""): 1,
         (b, date(2026, 2, 2), ""): 1,
         (z, date(2026, 2, 4), ""): 1,
@@ -148,9 +138,9 @@ def test_it_counts_stories_for_their_community_or_their_cadres(tree, world):
 def test_its_rows_are_one_query_each_and_the_pool_two(tree, world, django_assert_num_queries):
     for code in CODES - {"talents"}:
         with django_assert_num_queries(1):
-            _summed(code, *YEAR)
+            rows_of(code, *YEAR)
     with django_assert_num_queries(2):
-        _summed("talents", TODAY, TODAY)
+        rows_of("talents", TODAY, TODAY)
 
 
 def test_the_refreshed_tables_give_every_level_the_app_totals(tree, cast, world, monkeypatch):

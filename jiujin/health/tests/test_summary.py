@@ -3,7 +3,6 @@ exact rows and the tables' street/district/city figures after a refresh against 
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from jiujin.cadres.tests.factories import CadreFactory
+from jiujin.cadres.tests.summary_helpers import rows_of
 from jiujin.core import registry
 from jiujin.core.registry import summary_figure
 from jiujin.dashboards.selectors import unit_figures
@@ -57,19 +57,9 @@ def world(tree: Any) -> None:
     _entered(old, datetime(2025, 12, 31, 23, tzinfo=TZ))  # before the year
 
 
-def _summed(code: str, start: date, end: date) -> dict[tuple[int, date, str], int]:
-    """The figure's rows summed per (community, day, key), as the summary tables store them."""
-    figure = summary_figure(code)
-    assert figure is not None
-    counts: Counter[tuple[int, date, str]] = Counter()
-    for community_id, day, key, value in figure.rows(start, end):
-        counts[(community_id, day, key)] += value
-    return dict(counts)
-
-
 def test_it_counts_the_free_check_ups_a_community_held(tree, world):
     a, b, z = tree.community_a.pk, tree.community_b.pk, tree.community_z.pk
-    assert _summed("checkups", *YEAR) == {
+    assert rows_of("checkups", *YEAR) == {
         (a, date(2026, 1, 10), ""): 1,
         (b, date(2026, 2, 1), ""): 1,
         (z, date(2026, 3, 1), ""): 1,
@@ -81,7 +71,7 @@ def test_it_counts_the_free_check_ups_a_community_held(tree, world):
 def test_it_counts_the_entries_added_to_health_records_per_part_on_their_local_day(tree, world):
     a, b, z = tree.community_a.pk, tree.community_b.pk, tree.community_z.pk
     feb = date(2026, 2, 1)
-    assert _summed("health_records", *YEAR) == {
+    assert rows_of("health_records", *YEAR) == {
         (a, date(2026, 1, 6), ""): 1,
         (a, date(2026, 1, 6), "checkup"): 1,
         (a, feb, ""): 2,
@@ -92,7 +82,7 @@ def test_it_counts_the_entries_added_to_health_records_per_part_on_their_local_d
         (z, TODAY, ""): 1,
         (z, TODAY, "checkup"): 1,
     }
-    assert _summed("health_records", date(2026, 1, 5), date(2026, 1, 5)) == {}
+    assert rows_of("health_records", date(2026, 1, 5), date(2026, 1, 5)) == {}
     figure = summary_figure("health_records")
     assert figure is not None and figure.cadres is None and figure.breakdown
     assert figure.breakdown()["stay"] == "住院记录"
@@ -100,9 +90,9 @@ def test_it_counts_the_entries_added_to_health_records_per_part_on_their_local_d
 
 def test_its_rows_are_one_query_a_campaign_kind_and_one_a_part(tree, world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        _summed("checkups", *YEAR)
+        rows_of("checkups", *YEAR)
     with django_assert_num_queries(4):
-        _summed("health_records", *YEAR)
+        rows_of("health_records", *YEAR)
 
 
 def test_the_refreshed_tables_give_every_level_the_same_numbers(tree, world, monkeypatch):

@@ -3,7 +3,6 @@ them, the Metric's totals, and the tables' street/district/city figures after a 
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 import time_machine
 
 from jiujin.cadres.tests.factories import CadreFactory
+from jiujin.cadres.tests.summary_helpers import rows_of
 from jiujin.core import registry
 from jiujin.core.registry import metric, summary_figure
 from jiujin.dashboards.selectors import figure_value, unit_figures
@@ -65,20 +65,10 @@ def frozen() -> Any:
         yield
 
 
-def _summed(code: str, start: date, end: date) -> dict[tuple[int, date, str], int]:
-    """The figure's rows summed per (community, day, key), as the summary tables store them."""
-    figure = summary_figure(code)
-    assert figure is not None
-    counts: Counter[tuple[int, date, str]] = Counter()
-    for community_id, day, key, value in figure.rows(start, end):
-        counts[(community_id, day, key)] += value
-    return dict(counts)
-
-
 def test_it_counts_the_opinions_received_per_source_on_the_day_raised(tree, world, frozen):
     a, b, z = tree.community_a.pk, tree.community_b.pk, tree.community_z.pk
     feb, mar = date(2026, 2, 1), date(2026, 3, 1)
-    assert _summed("opinions", *YEAR) == {
+    assert rows_of("opinions", *YEAR) == {
         (a, feb, ""): 2,
         (a, feb, "visit"): 1,
         (a, feb, "call"): 1,
@@ -104,12 +94,12 @@ def test_it_counts_the_opinions_received_per_source_on_the_day_raised(tree, worl
 
 def test_it_counts_the_closed_and_the_overdue_of_those_received(tree, world, frozen):
     a, b, z = tree.community_a.pk, tree.community_b.pk, tree.community_z.pk
-    assert _summed("opinions_closed", *YEAR) == {
+    assert rows_of("opinions_closed", *YEAR) == {
         (a, date(2026, 2, 1), ""): 1,
         (a, date(2026, 3, 1), ""): 1,
         (z, date(2026, 3, 1), ""): 1,
     }
-    assert _summed("opinions_overdue", *YEAR) == {(a, date(2026, 2, 1), ""): 1, (b, date(2026, 5, 1), ""): 1}
+    assert rows_of("opinions_overdue", *YEAR) == {(a, date(2026, 2, 1), ""): 1, (b, date(2026, 5, 1), ""): 1}
     closed, overdue = summary_figure("opinions_closed"), summary_figure("opinions_overdue")
     assert closed is not None and closed.cadres is not None and closed.of == "opinions"
     assert overdue is not None and overdue.cadres is not None and overdue.of == "opinions"
@@ -117,7 +107,7 @@ def test_it_counts_the_closed_and_the_overdue_of_those_received(tree, world, fro
     assert set(overdue.cadres([a, b], *YEAR, "")) == {world["a2"], world["b1"]}
     # Three weeks on, the one raised on 25 August is overdue too.
     with time_machine.travel(NOW + timedelta(days=21), tick=False):
-        assert _summed("opinions_overdue", *YEAR)[(a, date(2026, 8, 25), "")] == 1
+        assert rows_of("opinions_overdue", *YEAR)[(a, date(2026, 8, 25), "")] == 1
 
 
 def test_its_totals_are_the_metrics(tree, world, frozen):
@@ -125,7 +115,7 @@ def test_its_totals_are_the_metrics(tree, world, frozen):
     m = metric("opinions_closed")
     assert m is not None
     for start, end in [YEAR, (date(2026, 2, 1), date(2026, 3, 1))]:
-        received, closed = _summed("opinions", start, end), _summed("opinions_closed", start, end)
+        received, closed = rows_of("opinions", start, end), rows_of("opinions_closed", start, end)
         for community_id, (part, whole) in m.by_community(ids, start, end).items():
             assert sum(n for (c, _, k), n in closed.items() if c == community_id and not k) == part
             assert sum(n for (c, _, k), n in received.items() if c == community_id and not k) == whole
@@ -134,7 +124,7 @@ def test_its_totals_are_the_metrics(tree, world, frozen):
 def test_its_rows_are_one_query_each(tree, world, frozen, django_assert_num_queries):
     for code in CODES:
         with django_assert_num_queries(1):
-            _summed(code, *YEAR)
+            rows_of(code, *YEAR)
 
 
 def test_the_refreshed_tables_give_every_level_the_same_numbers(tree, world, frozen, monkeypatch):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from jiujin.cadres.tests.summary_helpers import behind, query_count, rows_of, stored, totals
+from jiujin.cadres.tests.summary_helpers import behind, levels, query_count, rows_of, stored, totals
 from jiujin.dashboards.selectors import figure_value
 from jiujin.risk.models import ContactFrequency
 from jiujin.risk.selectors import risk_figures
@@ -75,13 +75,7 @@ def test_it_counts_the_at_risk_cadres_and_those_contacted_on_time(world: Any) ->
 
 
 def test_it_stores_the_same_numbers_at_every_level(world: Any) -> None:
-    a, b, street, district, city = (
-        world.community_a.pk,
-        world.community_b.pk,
-        world.street.pk,
-        world.district.pk,
-        world.city.pk,
-    )
+    a, b, street, district, city = levels(world)
     with time_machine.travel(NOW, tick=False):
         figures = stored(world, TODAY, *JUNE)
     assert [figures[u].get("at_risk") for u in (a, b, street, district, city)] == [2, 1, 3, 3, 3]

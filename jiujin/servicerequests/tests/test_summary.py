@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from jiujin.cadres.tests.factories import CadreFactory
-from jiujin.cadres.tests.summary_helpers import behind, query_count, rows_of, stored, totals
+from jiujin.cadres.tests.summary_helpers import behind, levels, query_count, rows_of, stored, totals
 from jiujin.core.registry import metric
 from jiujin.servicerequests.models import ServiceRequest
 from jiujin.servicerequests.tests.helpers import NOW
@@ -106,13 +106,7 @@ def test_its_totals_are_the_metrics(world: Any) -> None:
 
 
 def test_it_stores_the_same_numbers_at_every_level(world: Any) -> None:
-    a, b, street, district, city = (
-        world.community_a.pk,
-        world.community_b.pk,
-        world.street.pk,
-        world.district.pk,
-        world.city.pk,
-    )
+    a, b, street, district, city = levels(world)
     with time_machine.travel(NOW, tick=False):
         figures = stored(world, NOW.date(), *YEAR)
         march = stored(world, NOW.date(), date(2026, 3, 1), date(2026, 3, 31))

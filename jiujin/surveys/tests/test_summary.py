@@ -3,7 +3,6 @@ satisfaction Metric's totals, and the tables' street/district/city figures after
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from jiujin.cadres.tests.summary_helpers import rows_of
 from jiujin.core import registry
 from jiujin.core.registry import metric, summary_figure
 from jiujin.dashboards.selectors import figure_value, unit_figures
@@ -53,19 +53,9 @@ def frozen() -> Any:
         yield
 
 
-def _summed(code: str, start: date, end: date) -> dict[tuple[int, date, str], int]:
-    """The figure's rows summed per (community, day, key), as the summary tables store them."""
-    figure = summary_figure(code)
-    assert figure is not None
-    counts: Counter[tuple[int, date, str]] = Counter()
-    for community_id, day, key, value in figure.rows(start, end):
-        counts[(community_id, day, key)] += value
-    return dict(counts)
-
-
 def test_it_counts_the_responses_per_questionnaire_on_the_day_answered(tree, world, frozen):
     a, b, z = tree.community_a.pk, tree.community_b.pk, tree.community_z.pk
-    assert _summed("survey_responses", *YEAR) == {
+    assert rows_of("survey_responses", *YEAR) == {
         (a, JUNE_1, ""): 3,
         (a, JUNE_1, "satisfaction"): 2,
         (a, JUNE_1, "needs"): 1,
@@ -86,8 +76,8 @@ def test_it_counts_the_responses_per_questionnaire_on_the_day_answered(tree, wor
 
 def test_it_counts_the_satisfaction_answers_and_the_satisfied(tree, world, frozen):
     a, b = tree.community_a.pk, tree.community_b.pk
-    assert _summed("survey_rated", *YEAR) == {(a, JUNE_1, ""): 2, (a, JUNE_2, ""): 1, (b, JUNE_1, ""): 1}
-    assert _summed("survey_satisfied", *YEAR) == {(a, JUNE_1, ""): 1, (a, JUNE_2, ""): 1}
+    assert rows_of("survey_rated", *YEAR) == {(a, JUNE_1, ""): 2, (a, JUNE_2, ""): 1, (b, JUNE_1, ""): 1}
+    assert rows_of("survey_satisfied", *YEAR) == {(a, JUNE_1, ""): 1, (a, JUNE_2, ""): 1}
     rated, satisfied = summary_figure("survey_rated"), summary_figure("survey_satisfied")
     assert rated is not None and rated.cadres is not None
     assert satisfied is not None and satisfied.cadres is not None and satisfied.of == "survey_rated"
@@ -100,7 +90,7 @@ def test_its_totals_are_the_metrics(tree, world, frozen):
     m = metric("survey_satisfaction")
     assert m is not None
     for start, end in [YEAR, (JUNE_2, JUNE_2)]:
-        rated, satisfied = _summed("survey_rated", start, end), _summed("survey_satisfied", start, end)
+        rated, satisfied = rows_of("survey_rated", start, end), rows_of("survey_satisfied", start, end)
         got = {
             c: (float(sum(n for (c2, _, _), n in satisfied.items() if c2 == c)), float(whole))
             for c in ids
@@ -112,7 +102,7 @@ def test_its_totals_are_the_metrics(tree, world, frozen):
 def test_its_rows_are_one_query_each(tree, world, frozen, django_assert_num_queries):
     for code in CODES:
         with django_assert_num_queries(1):
-            _summed(code, *YEAR)
+            rows_of(code, *YEAR)
 
 
 def test_the_refreshed_tables_give_every_level_the_same_numbers(tree, world, frozen, monkeypatch):

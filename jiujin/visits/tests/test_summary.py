@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from jiujin.cadres.tests.summary_helpers import behind, query_count, rows_of, stored, totals
+from jiujin.cadres.tests.summary_helpers import behind, levels, query_count, rows_of, stored, totals
 from jiujin.core.registry import metric
 from jiujin.tasks.models import TaskStatus
 from jiujin.visits.tests.helpers import NOW, TODAY, make_record, make_task
@@ -128,13 +128,7 @@ def test_it_counts_the_visit_records_and_gifts_by_visit_day(world: Any) -> None:
 
 
 def test_it_stores_the_same_numbers_at_every_level(world: Any) -> None:
-    a, b, street, district, city = (
-        world.community_a.pk,
-        world.community_b.pk,
-        world.street.pk,
-        world.district.pk,
-        world.city.pk,
-    )
+    a, b, street, district, city = levels(world)
     with time_machine.travel(NOW, tick=False):
         figures = stored(world, TODAY, *SEPT)
     assert [figures[u].get("visits_due") for u in (a, b, street, district, city)] == [6, 1, 7, 7, 7]

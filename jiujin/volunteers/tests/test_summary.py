@@ -12,7 +12,7 @@ import time_machine
 
 from jiujin.cadres.models import CadreStatus
 from jiujin.cadres.tests.factories import CadreFactory
-from jiujin.cadres.tests.summary_helpers import behind, query_count, rows_of, stored, totals
+from jiujin.cadres.tests.summary_helpers import behind, levels, query_count, rows_of, stored, totals
 from jiujin.core.registry import metric
 from jiujin.volunteers.models import ContactLog, Pairing, Volunteer
 
@@ -87,13 +87,7 @@ def test_it_counts_the_volunteers_contacts_by_day_and_form(world: Any) -> None:
 
 
 def test_it_stores_the_same_numbers_at_every_level(world: Any) -> None:
-    a, b, street, district, city = (
-        world.community_a.pk,
-        world.community_b.pk,
-        world.street.pk,
-        world.district.pk,
-        world.city.pk,
-    )
+    a, b, street, district, city = levels(world)
     with time_machine.travel(NOW, tick=False):
         figures = stored(world, TODAY, *JUNE)
     assert [figures[u].get("pairing_targets") for u in (a, b, street, district, city)] == [3, 1, 4, 4, 4]
